@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` (build today's lists) and `make test`.
+# Both set up a virtualenv in .venv on first use, so a fresh clone needs nothing else.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run dry-run render test lint typecheck unit schema check-schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## build today's lists from config.yml
+	$(BIN)/arxiv-bot run $(ARGS)
+
+dry-run: $(STAMP)  ## show what a run would write, writing nothing
+	$(BIN)/arxiv-bot run --dry-run $(ARGS)
+
+render: $(STAMP)  ## rebuild every Markdown view from the stored JSON
+	$(BIN)/arxiv-bot render $(ARGS)
+
+test: lint typecheck check-schema unit  ## everything CI runs
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+schema: $(STAMP)  ## regenerate config.schema.json from the config model
+	$(BIN)/python -m bot.config > config.schema.json
+
+check-schema: $(STAMP)  ## the committed schema must be the one the model gives
+	$(BIN)/python -m bot.config | diff -u config.schema.json - \
+		|| (echo "config.schema.json is stale: run 'make schema'" && exit 1)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
