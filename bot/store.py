@@ -1,0 +1,340 @@
+"""The stored lists: per-day JSON files (the source of truth) and the run state.
+
+Everything the bot knows about earlier days is read from `lists/<slug>/<YYYY>/<date>.json`;
+besides them it keeps only `lists/.state.json`. Files are replaced atomically, so a run
+killed at any moment leaves every file whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, cast
+
+from bot import layout
+from bot.errors import StoreError
+from bot.models import DayList, Entry, Hit, Keyword, Paper, Rules, RunState, Where
+
+_DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+_YEAR_DIR = re.compile(r"^\d{4}$")
+_WHERE: frozenset[str] = frozenset({"title", "abstract", "authors"})
+
+
+# --- JSON <-> values --------------------------------------------------------------------------
+
+
+def _time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _keyword_json(keyword: Keyword) -> str | list[str]:
+    return keyword if isinstance(keyword, str) else list(keyword)
+
+
+def paper_json(entry: Entry) -> dict[str, Any]:
+    """One paper of a day file, in the documented field order."""
+    paper = entry.paper
+    links: dict[str, str] = {"abs": paper.abs_url, "pdf": paper.pdf_url}
+    if paper.doi:
+        links["doi"] = f"https://doi.org/{paper.doi}"
+    return {
+        "id": paper.id,
+        "version": paper.version,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "abstract": paper.abstract,
+        "primary_category": paper.primary_category,
+        "categories": list(paper.categories),
+        "published": _time(paper.published),
+        "updated": _time(paper.updated),
+        "comment": paper.comment,
+        "journal_ref": paper.journal_ref,
+        "doi": paper.doi,
+        "links": links,
+        "matched": [{"keyword": hit.keyword, "where": list(hit.where)} for hit in entry.hits],
+        "score": entry.score,
+        "topic": entry.topic,
+    }
+
+
+def day_json(day: DayList) -> str:
+    """The text of a day file: stable key order, UTF-8, two-space indent, final newline."""
+    data = {
+        "list": day.slug,
+        "name": day.name,
+        "date": day.date.isoformat(),
+        "rules": {
+            "keywords": [_keyword_json(k) for k in day.rules.keywords],
+            "authors": list(day.rules.authors),
+            "categories": list(day.rules.categories),
+            "exclude": [_keyword_json(k) for k in day.rules.exclude],
+        },
+        "papers": [paper_json(entry) for entry in day.entries],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+class _Reader:
+    """Reads one JSON document, turning every shape error into a StoreError naming the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, what: str) -> StoreError:
+        return StoreError(
+            f"{self.path}: {what}",
+            "restore the file from git history (git checkout -- <file>) or delete it; "
+            "the bot never writes it in this shape",
+        )
+
+    def obj(self, value: object, what: str) -> Mapping[str, object]:
+        if not isinstance(value, dict):
+            raise self.fail(f"{what} is not an object")
+        return cast(Mapping[str, object], value)
+
+    def text(self, data: Mapping[str, object], key: str, *, optional: bool = False) -> str:
+        value = data.get(key)
+        if value is None and optional:
+            return ""
+        if not isinstance(value, str):
+            raise self.fail(f"{key!r} is not text")
+        return value
+
+    def texts(self, data: Mapping[str, object], key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{key!r} is not a list of text")
+        return tuple(cast(list[str], value))
+
+    def keywords(self, data: Mapping[str, object], key: str) -> tuple[Keyword, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(f"{key!r} is not a list")
+        out: list[Keyword] = []
+        for item in value:
+            if isinstance(item, str):
+                out.append(item)
+            elif isinstance(item, list) and all(isinstance(v, str) for v in item):
+                out.append(tuple(cast(list[str], item)))
+            else:
+                raise self.fail(f"{key!r} holds {item!r}, not a keyword")
+        return tuple(out)
+
+    def time(self, data: Mapping[str, object], key: str) -> datetime:
+        raw = self.text(data, key)
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError as error:
+            raise self.fail(f"{key!r} is not a time: {raw!r}") from error
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    def integer(self, data: Mapping[str, object], key: str, default: int) -> int:
+        value = data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(f"{key!r} is not a whole number")
+        return value
+
+
+def _entry(reader: _Reader, raw: object) -> Entry:
+    data = reader.obj(raw, "a paper")
+    hits: list[Hit] = []
+    matched = data.get("matched", [])
+    if not isinstance(matched, list):
+        raise reader.fail("'matched' is not a list")
+    for item in matched:
+        hit = reader.obj(item, "a matched keyword")
+        where = reader.texts(hit, "where")
+        if not set(where) <= _WHERE:
+            raise reader.fail(f"'where' holds {where!r}")
+        hits.append(Hit(reader.text(hit, "keyword"), cast(tuple[Where, ...], where)))
+    paper = Paper(
+        id=reader.text(data, "id"),
+        version=reader.integer(data, "version", 1),
+        title=reader.text(data, "title"),
+        authors=reader.texts(data, "authors"),
+        abstract=reader.text(data, "abstract"),
+        primary_category=reader.text(data, "primary_category"),
+        categories=reader.texts(data, "categories"),
+        published=reader.time(data, "published"),
+        updated=reader.time(data, "updated"),
+        comment=reader.text(data, "comment", optional=True) or None,
+        journal_ref=reader.text(data, "journal_ref", optional=True) or None,
+        doi=reader.text(data, "doi", optional=True) or None,
+    )
+    topic = data.get("topic")
+    return Entry(
+        paper=paper,
+        hits=tuple(hits),
+        score=reader.integer(data, "score", 0),
+        topic=topic if isinstance(topic, str) else None,
+    )
+
+
+def parse_day(text: str, path: Path) -> DayList:
+    """A day file's text back into a DayList; a StoreError names the file when it is broken."""
+    reader = _Reader(path)
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise reader.fail(f"not valid JSON (line {error.lineno}: {error.msg})") from error
+    data = reader.obj(raw, "the file")
+    rules = reader.obj(data.get("rules", {}), "'rules'")
+    papers = data.get("papers")
+    if not isinstance(papers, list):
+        raise reader.fail("'papers' is not a list")
+    try:
+        day = date.fromisoformat(reader.text(data, "date"))
+    except ValueError as error:
+        raise reader.fail("'date' is not YYYY-MM-DD") from error
+    return DayList(
+        slug=reader.text(data, "list"),
+        name=reader.text(data, "name", optional=True) or reader.text(data, "list"),
+        date=day,
+        rules=Rules(
+            keywords=reader.keywords(rules, "keywords"),
+            authors=reader.texts(rules, "authors"),
+            categories=reader.texts(rules, "categories"),
+            exclude=reader.keywords(rules, "exclude"),
+        ),
+        entries=tuple(_entry(reader, item) for item in papers),
+    )
+
+
+# --- the folder ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Store:
+    """The stored lists under one root folder (the config file's folder)."""
+
+    root: Path
+
+    def path(self, relative: PurePosixPath) -> Path:
+        return self.root.joinpath(*relative.parts)
+
+    def read_text(self, relative: PurePosixPath) -> str | None:
+        """A file's text, or None when it does not exist."""
+        try:
+            return self.path(relative).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            raise StoreError(
+                f"cannot read {self.path(relative)}: {error}",
+                "check the file's permissions and encoding (UTF-8)",
+            ) from error
+
+    def days(self, slug: str) -> list[date]:
+        """Every date that has a day file for the list, oldest first."""
+        found: list[date] = []
+        folder = self.path(layout.list_dir(slug))
+        if not folder.is_dir():
+            return found
+        for year in folder.iterdir():
+            if not (year.is_dir() and _YEAR_DIR.match(year.name)):
+                continue
+            for file in year.iterdir():
+                match = _DAY_FILE.match(file.name)
+                if match:
+                    try:
+                        found.append(date.fromisoformat(match.group(1)))
+                    except ValueError:
+                        continue
+        return sorted(found)
+
+    def load_day(self, slug: str, day: date) -> DayList | None:
+        relative = layout.day_json(slug, day)
+        text = self.read_text(relative)
+        return None if text is None else parse_day(text, self.path(relative))
+
+    def load_days(self, slug: str) -> Iterator[DayList]:
+        for day in self.days(slug):
+            loaded = self.load_day(slug, day)
+            if loaded is not None:
+                yield loaded
+
+    def listed_ids(self, slug: str, *, except_date: date | None = None) -> frozenset[str]:
+        """Every paper id listed on any day of the list but `except_date`."""
+        ids: set[str] = set()
+        for day in self.load_days(slug):
+            if day.date != except_date:
+                ids.update(entry.paper.id for entry in day.entries)
+        return frozenset(ids)
+
+    def read_state(self) -> RunState | None:
+        path = self.path(layout.STATE)
+        text = self.read_text(layout.STATE)
+        if text is None:
+            return None
+        reader = _Reader(path)
+        try:
+            data = reader.obj(json.loads(text), "the file")
+            return RunState(
+                date=date.fromisoformat(reader.text(data, "date")),
+                window_start=reader.time(data, "window_start"),
+            )
+        except (json.JSONDecodeError, ValueError) as error:
+            raise reader.fail(f"not a run state ({error})") from error
+
+
+def state_json(state: RunState) -> str:
+    data = {"date": state.date.isoformat(), "window_start": _time(state.window_start)}
+    return json.dumps(data, indent=2) + "\n"
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one step: a temp file beside it, flushed, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file a run writes (text) or removes (None)."""
+
+    path: PurePosixPath
+    text: str | None
+
+
+def pending(store: Store, changes: Iterable[Change]) -> list[Change]:
+    """The changes that would alter the folder (identical bytes and absent removals drop out)."""
+    out: list[Change] = []
+    for change in changes:
+        current = store.read_text(change.path)
+        if change.text != current:
+            out.append(change)
+    return out
+
+
+def apply(store: Store, changes: Sequence[Change]) -> None:
+    """Carry out changes in the given order, each atomically."""
+    for change in changes:
+        target = store.path(change.path)
+        try:
+            if change.text is None:
+                target.unlink(missing_ok=True)
+            else:
+                write_atomic(target, change.text)
+        except OSError as error:
+            raise StoreError(
+                f"cannot write {target}: {error}",
+                "check that the folder is writable and the disk is not full",
+            ) from error
