@@ -1,0 +1,250 @@
+"""Local matching: whether a paper belongs on a list, and which of the list's rules hit it.
+
+The arXiv query only narrows what is fetched; these rules decide. They are exact and documented
+so that a user can predict them:
+
+Keywords (also `exclude` entries)
+    Text and keyword are compared after Unicode NFKC normalisation and case folding. A *word* is
+    a run of letters and digits (any script, accents included: "Schrödinger"); everything else,
+    the underscore, hyphens, apostrophes and all other punctuation included, separates words.
+    A keyword matches where its words appear as whole words, in order, separated by any run of
+    non-word characters (spaces, newlines, hyphens, ...): "large language model" matches
+    "Large-Language\\nModels". So "GPT" matches "GPT-4o", "(GPT)" and "GPT's", "r1" matches
+    "DeepSeek-R1" but not "PXR150", and "Bench" matches "Benches" but not "benchmark".
+
+    - The last word, when it ends in a letter, may take a plural ``s`` or ``es`` ("LLM" →
+      "LLMs", "Bench" → "Benches"); a number takes none ("GPT-4" does not match "GPT-4s").
+    - A trailing ``*`` right after a word makes that last word a prefix: "agent*" matches
+      "agent", "agents" and "agentic"; "multi-agent*" matches "multi agentic".
+    - Punctuation *between* a keyword's words is a separator like any other: "GPT-4" matches
+      "GPT 4" and "GPT-4", "k-means" matches "k means", "Llama 3.1" matches "Llama-3.1".
+    - Punctuation at the *start or end* of a keyword is literal and required, and marks the
+      word's edge itself: "C++" matches "C++" and "C++17", never a bare "C"; ".NET" matches
+      ".NET" and "ASP.NET", not "NET"; such an end takes no plural.
+    - A keyword without any letter or digit ("++") matches its characters literally anywhere.
+    - Whitespace inside a keyword stands for any run of whitespace in the text.
+    - Regex metacharacters are never special: "(a|b)" needs the literal parentheses around the
+      words ``a`` and ``b`` (so it matches "(a|b)" and "(a, b)"); "[x]" needs the brackets.
+    - A keyword written as a tuple matches when every item matches, each anywhere in the
+      title or abstract.
+
+Categories
+    When a list names categories, a paper must carry one of them as its primary category or a
+    cross-list. Names compare ignoring case. An archive name without a subject ("cs",
+    "astro-ph") also accepts every category of that archive ("cs.CL", "astro-ph.GA").
+
+Followed authors
+    Names are compared word by word after NFKD normalisation with combining marks dropped and
+    case folding ("Müller" = "Muller"); any non-letter, non-digit separates words. An entry
+    matches an author when the entry's words occur in the name's words in order (other words
+    may sit between them) and the entry's last word matches the name's last word, not counting
+    a trailing "Jr", "Sr", "II", "III" or "IV". Two words match when they are equal, or when
+    one of them is a single letter (an initial) that the other starts with. So "Y. LeCun"
+    matches "Yann LeCun" and "Yann André LeCun", "LeCun" matches "Yann LeCun", "Yann LeCun"
+    matches "Y. LeCun", while "Y. LeCun" matches neither "Yann Lecunn" nor "Xavier LeCun".
+
+A paper is on a list when its categories allow it, a keyword or a followed author hits it, and
+no `exclude` keyword hits it; a followed author overrides `exclude` (not `categories`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.models import Hit, Keyword, Paper, Rules, Where, keyword_label
+
+_WORD = r"[^\W_]"
+"""One word character: a Unicode letter or digit (not the underscore)."""
+
+_WORDS = re.compile(rf"{_WORD}+")
+_SEPARATOR = r"[\W_]+"
+"""What may stand between two words of a phrase in the text: any run of non-word characters."""
+
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def normalize_text(text: str) -> str:
+    """Text as keywords are compared with it: NFKC, case-folded (done once per paper)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _literal(piece: str) -> str:
+    """A regex for punctuation taken literally, any whitespace in it matching any whitespace."""
+    return r"\s+".join(re.escape(part) for part in piece.split())
+
+
+@lru_cache(maxsize=4096)
+def keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """The compiled regex of one keyword string, to search in `normalize_text` output."""
+    text = normalize_text(keyword).strip()
+    prefix = len(text) >= 2 and text.endswith("*") and _WORDS.fullmatch(text[-2]) is not None
+    if prefix:
+        text = text[:-1]
+    spans = [found.span() for found in _WORDS.finditer(text)]
+    if not spans:
+        return re.compile(_literal(text))
+    words = [re.escape(text[start:end]) for start, end in spans]
+    lead, tail = text[: spans[0][0]], text[spans[-1][1] :]
+    pattern = _SEPARATOR.join(words)
+    if tail.strip():
+        pattern += (r"\s+" if tail[0].isspace() else "") + _literal(tail)
+    elif prefix:
+        pattern += rf"{_WORD}*"
+    elif text[spans[-1][1] - 1].isalpha():
+        pattern += rf"(?:e?s)?(?!{_WORD})"
+    else:
+        pattern += rf"(?!{_WORD})"
+    if lead.strip():
+        return re.compile(_literal(lead) + (r"\s+" if lead[-1].isspace() else "") + pattern)
+    # The first word comes first so that `re` scans for it as a literal prefix (some forty
+    # times faster than a leading look-behind); the look-behind right after it then checks
+    # that no letter or digit stands just before it.
+    first = words[0]
+    return re.compile(first + rf"(?<!{_WORD}{first})" + pattern[len(first) :])
+
+
+def _items(keyword: Keyword) -> tuple[str, ...]:
+    return (keyword,) if isinstance(keyword, str) else keyword
+
+
+def matches_text(keyword: Keyword, text: str) -> bool:
+    """True when the keyword (every item of a tuple) matches somewhere in `text`."""
+    normal = normalize_text(text)
+    return all(keyword_pattern(item).search(normal) for item in _items(keyword))
+
+
+def keyword_hits(keyword: Keyword, title: str, abstract: str) -> tuple[Where, ...]:
+    """Where the keyword hits: `("title",)`, `("abstract",)`, both, or `()` for no match."""
+    return _Compiled.of(keyword).hits(normalize_text(title), normalize_text(abstract))
+
+
+def _fold_name(text: str) -> tuple[str, ...]:
+    """A name's words: accents dropped (NFKD, no combining marks), case-folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return tuple(_WORDS.findall(bare.casefold()))
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """A paper author's words, without a trailing generational suffix ("Jr", "III")."""
+    words = _fold_name(name)
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words = words[:-1]
+    return words
+
+
+def _same_word(entry: str, name: str) -> bool:
+    if entry == name:
+        return True
+    if len(entry) == 1:
+        return name.startswith(entry)
+    return len(name) == 1 and entry.startswith(name)
+
+
+def _author_words_match(entry: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    if not entry or not name or not _same_word(entry[-1], name[-1]):
+        return False
+    rest = iter(name[:-1])
+    # Greedy: each entry word takes the earliest name word it matches after the previous one.
+    return all(any(_same_word(word, candidate) for candidate in rest) for word in entry[:-1])
+
+
+def author_matches(pattern: str, name: str) -> bool:
+    """True when a followed-author entry (`Y. LeCun`) designates this author's name."""
+    return _author_words_match(_fold_name(pattern), _name_words(name))
+
+
+def category_allows(wanted: str, category: str) -> bool:
+    """True when a configured category (`cs.CL`, or an archive such as `cs`) covers one."""
+    wanted_folded = wanted.strip().casefold()
+    category_folded = category.strip().casefold()
+    return category_folded == wanted_folded or category_folded.startswith(wanted_folded + ".")
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """One configured keyword (a string or an all-of tuple) with the regexes of its items."""
+
+    label: str
+    patterns: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, keyword: Keyword) -> _Compiled:
+        return cls(keyword_label(keyword), tuple(keyword_pattern(i) for i in _items(keyword)))
+
+    def hits(self, title: str, abstract: str) -> tuple[Where, ...]:
+        """Where the items matched the normalised texts, or `()` when one matched nowhere."""
+        in_title = in_abstract = False
+        for pattern in self.patterns:
+            here_title = pattern.search(title) is not None
+            here_abstract = pattern.search(abstract) is not None
+            if not (here_title or here_abstract):
+                return ()
+            in_title = in_title or here_title
+            in_abstract = in_abstract or here_abstract
+        places: tuple[Where, ...] = ()
+        if in_title:
+            places += ("title",)
+        if in_abstract:
+            places += ("abstract",)
+        return places
+
+    def found(self, title: str, abstract: str) -> bool:
+        """True when every item matched the normalised title or abstract."""
+        return all(p.search(title) or p.search(abstract) for p in self.patterns)
+
+
+class Matcher:
+    """A list's rules compiled once; `match` says whether and why a paper is on the list."""
+
+    __slots__ = ("_authors", "_categories", "_exclude", "_keywords")
+
+    def __init__(self, rules: Rules) -> None:
+        keywords: dict[str, _Compiled] = {}
+        for keyword in rules.keywords:
+            compiled = _Compiled.of(keyword)
+            keywords.setdefault(compiled.label, compiled)
+        self._keywords = tuple(keywords.values())
+        self._exclude = tuple(_Compiled.of(keyword) for keyword in rules.exclude)
+        self._authors = tuple(
+            (author, words)
+            for author in dict.fromkeys(rules.authors)
+            if (words := _fold_name(author))
+        )
+        self._categories = tuple(rules.categories)
+
+    def _allowed(self, paper: Paper) -> bool:
+        if not self._categories:
+            return True
+        carried = (paper.primary_category, *paper.categories)
+        return any(
+            category_allows(wanted, category) for wanted in self._categories for category in carried
+        )
+
+    def match(self, paper: Paper) -> tuple[Hit, ...] | None:
+        """The hits (keywords in config order, then followed authors), or None if off the list."""
+        if not self._allowed(paper):
+            return None
+        title = normalize_text(paper.title)
+        abstract = normalize_text(paper.abstract)
+        hits = [
+            Hit(compiled.label, places)
+            for compiled in self._keywords
+            if (places := compiled.hits(title, abstract))
+        ]
+        followed: list[Hit] = []
+        if self._authors:
+            names = [_name_words(name) for name in paper.authors]
+            followed = [
+                Hit(author, ("authors",))
+                for author, words in self._authors
+                if any(_author_words_match(words, name) for name in names)
+            ]
+        if not hits and not followed:
+            return None
+        if not followed and any(ex.found(title, abstract) for ex in self._exclude):
+            return None
+        return (*hits, *followed)
