@@ -1,0 +1,561 @@
+"""The one module that talks to arXiv: the arxiv package, made patient and strict.
+
+arxiv 4.0.2 pages through results for us, but sets no timeout, retries at once and without
+`Retry-After`, retries a 400, hides totalResults and takes an empty or garbled page for the end
+of the results. So its own retries and delay are switched off and it is wrapped:
+
+- a requests adapter mounted on its session paces the requests (`delay`, never below 3 s against
+  arXiv itself, as its terms of use ask), bounds each response by `timeout`, and checks every
+  response before the package sees it: a 200 must be an Atom feed holding as many entries as
+  its totalResults promises; 429, 5xx, dropped connections and timeouts are transient; a 400 is
+  a query arXiv rejects (its message is passed on, nothing is retried);
+- our loop retries a failing page with doubling waits (a longer `Retry-After` wins, up to 300 s)
+  and resumes with `offset=` where the results stopped, all within the fetch's `deadline`, with
+  every wait taken on the injected clock;
+- a query arXiv reports more than 30,000 results for is asked again for each half of its date
+  range instead of paging past what arXiv serves.
+
+`arxiv.Result` (mutable, compared by version) never leaves this module: papers come out as
+`bot.models.Paper`, one per version-less id, the highest version seen.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import arxiv  # type: ignore[import-untyped]
+import requests
+import urllib3
+from lxml import etree  # type: ignore[import-untyped]
+from requests.adapters import HTTPAdapter
+
+from bot.clock import Clock
+from bot.config import ArxivSettings
+from bot.errors import FetchError, QueryError, UsageError
+from bot.models import Paper, Window
+from bot.query import DEFAULT_ENDPOINT, date_range, with_date_range
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "ArxivSource",
+    "FetchReport",
+    "endpoint_from_env",
+    "pacing_delay",
+    "parse_retry_after",
+    "retry_wait",
+    "strip_version",
+    "to_paper",
+]
+
+ARXIV_MIN_DELAY = 3.0
+"""arXiv's terms of use: "no more than one request every three seconds" (api_tou)."""
+
+MAX_RETRY_AFTER = 300.0
+"""The longest `Retry-After` honoured; a server asking for more gets this much."""
+
+MAX_RESULTS_PER_QUERY = 30_000
+"""arXiv serves at most this many results of one query; past it, the date range is halved."""
+
+GIVE_UP_FIX = (
+    "arXiv may be down or rate-limiting: the next scheduled run will catch up, or re-run later"
+)
+
+_NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
+}
+_FEED_TAG = "{http://www.w3.org/2005/Atom}feed"
+_VERSION = re.compile(r"v(\d+)$")
+_ABS = re.compile(r"^.*?/abs/")
+
+
+# --- small pure helpers ------------------------------------------------------------------------
+
+
+def _check_endpoint(endpoint: str) -> str:
+    parts = urlsplit(endpoint)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise UsageError(
+            f"ARXIV_API_URL {endpoint!r} is not an http(s) URL",
+            fix=f"unset it to use {DEFAULT_ENDPOINT}, or give a full URL such as that one",
+        )
+    return endpoint
+
+
+def endpoint_from_env(environ: Mapping[str, str]) -> str:
+    """The API endpoint: `ARXIV_API_URL` when set and not blank, else arXiv's own."""
+    value = environ.get("ARXIV_API_URL", "").strip()
+    return _check_endpoint(value) if value else DEFAULT_ENDPOINT
+
+
+def strip_version(entry_id_or_id: str) -> tuple[str, int]:
+    """`http://arxiv.org/abs/2504.17950v2` → (`2504.17950`, 2); `hep-ex/0406020v1` → (…, 1).
+
+    Only a trailing `v<digits>` is a version (archive names such as `solv-int` contain a "v").
+    An id without one counts as version 1.
+    """
+    text = _ABS.sub("", entry_id_or_id.strip())
+    found = _VERSION.search(text)
+    if found is None:
+        return text, 1
+    return text[: found.start()], int(found.group(1))
+
+
+def pacing_delay(delay: float, endpoint: str, log: logging.Logger) -> float:
+    """The gap between requests: `delay`, raised to 3 s (with a warning) against arXiv itself."""
+    host = (urlsplit(endpoint).hostname or "").lower()
+    if (host == "arxiv.org" or host.endswith(".arxiv.org")) and delay < ARXIV_MIN_DELAY:
+        log.warning(
+            "arxiv.delay %g s is below the %g s arXiv's terms of use ask for: using %g s",
+            delay,
+            ARXIV_MIN_DELAY,
+            ARXIV_MIN_DELAY,
+        )
+        return ARXIV_MIN_DELAY
+    return delay
+
+
+def retry_wait(retry: int, backoff: float, retry_after: float | None = None) -> float:
+    """The wait before retry number `retry` (1, 2, …): backoff doubling, or a longer Retry-After.
+
+    A `Retry-After` longer than the backoff wins, capped at 300 s.
+    """
+    wait = backoff * 2.0 ** (retry - 1)
+    if retry_after is not None and retry_after > wait:
+        wait = min(retry_after, MAX_RETRY_AFTER)
+    return wait
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds asked for by a `Retry-After` header (seconds or an HTTP-date); None if unusable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _text(value: str | None) -> str:
+    """Surrounding whitespace stripped, inner runs (hard newlines included) made one space."""
+    return " ".join((value or "").split())
+
+
+def _optional(value: str | None) -> str | None:
+    text = _text(value)
+    return text or None
+
+
+def to_paper(result: Any) -> Paper:
+    """An `arxiv.Result` as a `Paper`: version-less id, text on one line, UTC datetimes."""
+    paper_id, version = strip_version(str(result.entry_id))
+    categories = tuple(str(category) for category in result.categories)
+    primary = str(result.primary_category or "") or (categories[0] if categories else "")
+    return Paper(
+        id=paper_id,
+        version=version,
+        title=_text(result.title),
+        authors=tuple(_text(author.name) for author in result.authors),
+        abstract=_text(result.summary),
+        primary_category=primary,
+        categories=categories,
+        published=_utc(result.published),
+        updated=_utc(result.updated),
+        comment=_optional(result.comment),
+        journal_ref=_optional(result.journal_ref),
+        doi=_optional(result.doi),
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _count_of(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one}" if count == 1 else f"{count} {many or one + 's'}"
+
+
+# --- faults ------------------------------------------------------------------------------------
+
+
+class _Transient(Exception):  # noqa: N818 - a fault to retry, not an error to report
+    """A response worth retrying: rate limit, server error, network fault, broken feed."""
+
+    def __init__(self, cause: str, *, retry_after: float | None = None) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.retry_after = retry_after
+
+
+class _OutOfTime(Exception):  # noqa: N818 - a signal to the retry loop, never shown
+    """The next request would start (or its pacing end) past the fetch's deadline."""
+
+
+# --- the fetch ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    """What one fetch brought back, and what it cost."""
+
+    papers: tuple[Paper, ...]
+    """Papers published inside the window, one per version-less id, newest first."""
+    requests: int
+    """HTTP requests sent, failed ones included."""
+    total_results: int
+    """What arXiv's first pages reported for the queries asked (after any date split)."""
+    retries: int
+    """Requests repeated after a transient fault."""
+
+
+@dataclass
+class _Run:
+    """The state of one `fetch` call, shared by the retry loop and the adapter."""
+
+    window: Window
+    deadline_at: float
+    requests: int = 0
+    retries: int = 0
+    successes: int = 0
+    total_results: int = 0
+    last_total: int = 0
+    papers: dict[str, Paper] = field(default_factory=dict)
+
+
+class _CheckingAdapter(HTTPAdapter):
+    """Paces, times out and checks every request the arxiv client sends."""
+
+    def __init__(self, source: ArxivSource) -> None:
+        super().__init__(max_retries=0)
+        self._source = source
+
+    def send(  # noqa: PLR0917 - requests' own signature, called positionally by it
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        source = self._source
+        limit = source._before_request()
+        try:
+            response = super().send(
+                request, stream=False, timeout=limit, verify=verify, cert=cert, proxies=proxies
+            )
+            body = response.content
+        except requests.Timeout as error:
+            raise _Transient(f"timed out after {limit:g} s") from error
+        except requests.RequestException as error:
+            if _timed_out(error):
+                raise _Transient(f"timed out after {limit:g} s") from error
+            source._log.debug("connection failed: %r", error)
+            raise _Transient("connection failed") from error
+        finally:
+            source._after_request()
+        source._check(request.url or "", response, body)
+        return response
+
+
+def _timed_out(error: BaseException) -> bool:
+    """True when a requests error wraps a timeout (one raised while reading the body)."""
+    seen: BaseException | None = error
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, TimeoutError | urllib3.exceptions.TimeoutError):
+            return True
+        inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = inner or seen.__cause__ or seen.__context__
+    return False
+
+
+class ArxivSource:
+    """Fetches the papers of a set of queries over a window from arXiv's API."""
+
+    def __init__(
+        self,
+        settings: ArxivSettings,
+        *,
+        endpoint: str,
+        clock: Clock,
+        page_size: int = 2000,
+        log: logging.Logger | None = None,
+    ) -> None:
+        self._settings = settings
+        self._endpoint = _check_endpoint(endpoint)
+        self._clock = clock
+        self._log = log or logging.getLogger(__name__)
+        self._delay = pacing_delay(settings.delay, endpoint, self._log)
+        self._page_size = page_size
+        self._client = arxiv.Client(page_size=page_size, delay_seconds=0, num_retries=0)
+        separator = "&" if "?" in endpoint else "?"
+        escaped = endpoint.replace("{", "{{").replace("}", "}}")
+        self._client.query_url_format = escaped + separator + "{}"
+        adapter = _CheckingAdapter(self)
+        self._client._session.mount("http://", adapter)
+        self._client._session.mount("https://", adapter)
+        self._last_request_end: float | None = None
+        self._run: _Run | None = None
+
+    def close(self) -> None:
+        """Close the HTTP connections (the source can still be used; it reconnects)."""
+        self._client._session.close()
+
+    def __enter__(self) -> ArxivSource:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def delay(self) -> float:
+        """The gap kept between requests, in seconds (after the 3-second floor)."""
+        return self._delay
+
+    def fetch(self, queries: Sequence[str], window: Window) -> FetchReport:
+        """Every paper the queries find that was published inside the window."""
+        run = _Run(window=window, deadline_at=self._clock.monotonic() + self._settings.deadline)
+        self._run = run
+        try:
+            for query in queries:
+                self._fetch_query(query, run)
+        finally:
+            self._run = None
+        papers = sorted(run.papers.values(), key=lambda paper: paper.id)
+        papers.sort(key=lambda paper: paper.published, reverse=True)
+        return FetchReport(tuple(papers), run.requests, run.total_results, run.retries)
+
+    # -- one query, resumed after faults ------------------------------------------------------
+
+    def _fetch_query(self, query: str, run: _Run) -> None:
+        search = arxiv.Search(
+            query=query,
+            max_results=None,
+            sort_by=arxiv.SortCriterion.SubmittedDate,
+            sort_order=arxiv.SortOrder.Descending,
+        )
+        received = 0
+        total: int | None = None
+        failures = 0
+        successes = run.successes
+        last_cause = ""
+        while True:
+            try:
+                for result in self._client.results(search, offset=received):
+                    if total is None:
+                        total = run.last_total
+                        if total > MAX_RESULTS_PER_QUERY:
+                            break
+                    received += 1
+                    self._keep(to_paper(result), run)
+                else:
+                    run.total_results += run.last_total if total is None else total
+                    return
+                self._split(query, total, run)
+                return
+            except (_Transient, arxiv.UnexpectedEmptyPageError) as error:
+                # The package's own empty-page error: entries it could not read, a short page.
+                fault = (
+                    error
+                    if isinstance(error, _Transient)
+                    else _Transient("malformed feed (no readable entries)")
+                )
+                if run.successes != successes:
+                    failures, successes = 0, run.successes
+                failures += 1
+                last_cause = fault.cause
+                self._wait_or_give_up(fault, failures, run)
+            except (requests.RequestException, arxiv.ArxivError) as error:
+                # Raised around the adapter (too many redirects, a URL requests refuses).
+                raise FetchError(
+                    f"could not read arXiv at {self._host}: {error}",
+                    fix=f"check ARXIV_API_URL ({self._endpoint})",
+                ) from error
+            except _OutOfTime:
+                if failures:
+                    raise self._give_up(last_cause, failures, deadline=True) from None
+                raise self._give_up(
+                    "no time left for the next page", deadline=True, requests=run.requests
+                ) from None
+
+    def _keep(self, paper: Paper, run: _Run) -> None:
+        if not run.window.start <= paper.published < run.window.end:
+            return
+        kept = run.papers.get(paper.id)
+        if kept is None or paper.version > kept.version:
+            run.papers[paper.id] = paper
+
+    def _split(self, query: str, total: int, run: _Run) -> None:
+        span = date_range(query)
+        if span is None:
+            start = run.window.start.astimezone(UTC).replace(second=0, microsecond=0)
+            end = run.window.end.astimezone(UTC)
+        else:
+            start, end = span
+        if end - start <= timedelta(minutes=1):
+            raise FetchError(
+                f"arXiv reports {total} results for one minute of submissions, more than "
+                f"the {MAX_RESULTS_PER_QUERY} it serves for one query",
+                fix="add `categories` to the lists that have none, so the query asks for less",
+            )
+        middle = start + (end - start) / 2
+        middle = middle.replace(second=0, microsecond=0)
+        self._log.info(
+            "arXiv reports %d results (more than %d): asking for %s to %s in two halves",
+            total,
+            MAX_RESULTS_PER_QUERY,
+            start.isoformat(),
+            end.isoformat(),
+        )
+        self._fetch_query(with_date_range(query, middle, end), run)
+        self._fetch_query(with_date_range(query, start, middle), run)
+
+    def _wait_or_give_up(self, fault: _Transient, failures: int, run: _Run) -> None:
+        if failures > self._settings.retries:
+            raise self._give_up(fault.cause, failures)
+        wait = retry_wait(failures, self._settings.backoff, fault.retry_after)
+        if self._clock.monotonic() + wait > run.deadline_at:
+            raise self._give_up(fault.cause, failures, deadline=True)
+        self._log.warning(
+            "arXiv at %s: %s; retry %d of %d in %g s",
+            self._host,
+            fault.cause,
+            failures,
+            self._settings.retries,
+            wait,
+        )
+        run.retries += 1
+        self._clock.sleep(wait)
+
+    @property
+    def _host(self) -> str:
+        return urlsplit(self._endpoint).hostname or self._endpoint
+
+    def _give_up(
+        self, cause: str, tries: int = 0, *, deadline: bool = False, requests: int = 0
+    ) -> FetchError:
+        within = f" within the fetch deadline of {self._settings.deadline:g} s" if deadline else ""
+        made = _count_of(tries, "try", "tries") if tries else _count_of(requests, "request")
+        return FetchError(
+            f"could not read arXiv at {self._host}{within}: {cause} after {made}",
+            fix=GIVE_UP_FIX,
+        )
+
+    # -- called by the adapter around each request ---------------------------------------------
+
+    def _before_request(self) -> float:
+        """Pace, check the deadline, count; the timeout for this request."""
+        run = self._run
+        now = self._clock.monotonic()
+        if self._last_request_end is not None:
+            wait = self._delay - (now - self._last_request_end)
+            if wait > 0:
+                if run is not None and now + wait > run.deadline_at:
+                    raise _OutOfTime
+                self._log.debug("pacing: waiting %g s", wait)
+                self._clock.sleep(wait)
+                now = self._clock.monotonic()
+        limit = self._settings.timeout
+        if run is not None:
+            remaining = run.deadline_at - now
+            if remaining <= 0:
+                raise _OutOfTime
+            limit = min(limit, remaining)
+            run.requests += 1
+        return limit
+
+    def _after_request(self) -> None:
+        self._last_request_end = self._clock.monotonic()
+
+    def _check(self, url: str, response: requests.Response, body: bytes) -> None:
+        """Raise unless the response is a complete page of an Atom feed."""
+        status = response.status_code
+        self._log.debug("HTTP %d, %d bytes: %s", status, len(body), url)
+        if status == 200:
+            self._check_feed(url, body)
+            if self._run is not None:
+                self._run.successes += 1
+            return
+        if 300 <= status < 400 and "location" in response.headers:
+            return  # requests follows it, through this adapter again
+        if status == 400:
+            raise QueryError(
+                f"arXiv at {self._host} rejected the query (HTTP 400): {_error_summary(body)}",
+                fix=(
+                    "retrying cannot help: change the keyword, author or category it names in "
+                    "the config file"
+                ),
+            )
+        if status == 429 or 500 <= status < 600:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), self._clock.now())
+            raise _Transient(f"HTTP {status}", retry_after=retry_after)
+        raise FetchError(
+            f"arXiv at {self._host} answered HTTP {status} ({response.reason})",
+            fix=f"check that ARXIV_API_URL ({self._endpoint}) is arXiv's query API or a mirror",
+        )
+
+    def _check_feed(self, url: str, body: bytes) -> None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        try:
+            root = etree.fromstring(body, parser=parser)
+        except etree.XMLSyntaxError as error:
+            self._log.debug("not XML: %s", error)
+            raise _Transient("malformed feed (not well-formed XML)") from error
+        if root is None or root.tag != _FEED_TAG:
+            tag = "nothing" if root is None else f"<{etree.QName(root).localname}>"
+            raise _Transient(f"malformed feed (not an Atom feed: {tag})")
+        total = _count(root, "opensearch:totalResults")
+        if total is None:
+            raise _Transient("malformed feed (no opensearch:totalResults)")
+        entries = len(root.findall("atom:entry", _NS))
+        params = parse_qs(urlsplit(url).query)
+        start = _int(params.get("start", ["0"])[0]) or 0
+        asked = _int(params.get("max_results", [""])[0]) or self._page_size
+        promised = min(asked, total - start) if start < total else 0
+        if entries < promised:
+            raise _Transient(
+                f"short page ({entries} of the {promised} entries totalResults {total} "
+                f"promises from {start})"
+            )
+        if self._run is not None:
+            self._run.last_total = total
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _count(root: Any, path: str) -> int | None:
+    found = root.find(path, _NS)
+    return None if found is None else _int(found.text)
+
+
+def _error_summary(body: bytes) -> str:
+    """arXiv's message from the error feed it sends with HTTP 400."""
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False))
+    except etree.XMLSyntaxError:
+        return "no message"
+    found = None if root is None else root.find("atom:entry/atom:summary", _NS)
+    message = _text(None if found is None else found.text)
+    return message or "no message"
