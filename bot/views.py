@@ -125,7 +125,8 @@ def all_views(
             everything or changed.get(settings.slug) or _missing_archive(store, settings)
         ):
             changes.extend(list_views(renderer, settings, history))
-    changes.append(readme_view(store, renderer, config, histories))
+    if any(histories.get(settings.slug) for settings in config.lists):
+        changes.append(readme_view(store, renderer, config, histories))
     return changes
 
 

@@ -137,5 +137,5 @@ def test_apply_names_the_file_it_cannot_write(tmp_path: Path) -> None:
     """A write that fails (a folder in the way) is a StoreError naming the target."""
     store = Store(tmp_path)
     (tmp_path / "x.md").mkdir()
-    with pytest.raises(StoreError, match="cannot write .*x.md"):
+    with pytest.raises(StoreError, match=r"cannot write .*x\.md"):
         apply(store, [Change(PurePosixPath("x.md"), "text")])

@@ -12,9 +12,7 @@ UTC_ZONE = ZoneInfo("UTC")
 
 
 def _plan(run_date: date, state: RunState | None, zone: str = "UTC", lookback: float = 7):
-    return plan(
-        run_date, state, zone=ZoneInfo(zone), lookback_days=lookback, max_lookback_days=30
-    )
+    return plan(run_date, state, zone=ZoneInfo(zone), lookback_days=lookback, max_lookback_days=30)
 
 
 def test_first_run_looks_back_lookback_days_from_the_end_of_the_run_date() -> None:

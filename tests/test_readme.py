@@ -1,0 +1,66 @@
+"""The README documents every command, option and config key the bot has."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+from pydantic import BaseModel
+
+from bot.cli import main
+from bot.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _options(command: click.Command) -> set[str]:
+    names: set[str] = set()
+    for param in command.params:
+        if isinstance(param, click.Option):
+            names.update(param.opts)
+            names.update(param.secondary_opts)
+    return names
+
+
+def _keys(model: type[BaseModel], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        keys.add(prefix + name)
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", (annotation,))
+        for candidate in (annotation, *inner):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                suffix = "[]." if name == "lists" else "."
+                keys.update(_keys(candidate, prefix + name + suffix))
+    return keys
+
+
+def test_every_command_and_option_appears_in_the_readme() -> None:
+    """Each subcommand and each of its options is named in the README."""
+    assert isinstance(main, click.Group)
+    missing = [name for name in main.commands if f"`{name}`" not in README]
+    for command in [main, *main.commands.values()]:
+        missing += [opt for opt in _options(command) if f"`{opt}" not in README]
+    assert missing == []
+
+
+def test_every_config_key_appears_in_the_config_reference() -> None:
+    """Each key of the config model, nested ones included, has a row in the README."""
+    rows = set(re.findall(r"^\| `([^`]+)` \|", README, flags=re.MULTILINE))
+    assert sorted(_keys(Config) - rows) == []
+
+
+def test_the_readme_shows_the_two_quickstart_commands_and_ci_runs_the_test_one() -> None:
+    """`make run` and `make test` are the quickstart, and .ci/run calls `make test`."""
+    assert "make run" in README
+    assert "make test" in README
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_readme_carries_the_bot_section_markers_once() -> None:
+    """The bot's section markers stand on their own lines exactly once each."""
+    lines = README.splitlines()
+    assert lines.count("<!-- arxiv-bot:start -->") == 1
+    assert lines.count("<!-- arxiv-bot:end -->") == 1
