@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run dry-run render test lint typecheck unit schema check-schema clean
+.PHONY: run dry-run render test lint typecheck unit schema check-schema check-package example clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ dry-run: $(STAMP)  ## show what a run would write, writing nothing
 render: $(STAMP)  ## rebuild every Markdown view from the stored JSON
 	$(BIN)/arxiv-bot render $(ARGS)
 
-test: lint typecheck check-schema unit  ## everything CI runs
+test: lint typecheck check-schema unit check-package  ## everything CI runs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -42,5 +42,20 @@ check-schema: $(STAMP)  ## the committed schema must be the one the model gives
 	$(BIN)/python -m bot.config | diff -u config.schema.json - \
 		|| (echo "config.schema.json is stale: run 'make schema'" && exit 1)
 
+check-package: $(STAMP)  ## `pip install .` (not -e) into a fresh venv finds the shipped templates
+	rm -rf build/package-check && mkdir -p build/package-check/run
+	$(PYTHON) -m venv build/package-check/venv
+	build/package-check/venv/bin/python -m pip install --quiet .
+	cp docs/example/config.yml build/package-check/run/config.yml
+	cp -r docs/example/lists build/package-check/run/lists
+	cd build/package-check/run && ../venv/bin/arxiv-bot render --config config.yml >/dev/null
+	diff -r docs/example/lists build/package-check/run/lists
+	diff docs/example/README.md build/package-check/run/README.md
+	cd build/package-check/run && ../venv/bin/python -m bot --version
+	rm -rf build/package-check
+
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
+
+example: $(STAMP)  ## re-render docs/example/ (the README's example) from recorded arXiv data
+	$(BIN)/python -m tests.example
