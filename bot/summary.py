@@ -31,7 +31,7 @@ def run_summary(report: RunReport, *, quiet_reason: str | None) -> RenderableTyp
     window = report.window
     head = Text(
         f"arxiv-bot run for {report.run_date.isoformat()}: "
-        f"{report.fetched} papers fetched in {report.requests} "
+        f"{report.fetched} paper{'s' if report.fetched != 1 else ''} fetched in {report.requests} "
         f"request{'s' if report.requests != 1 else ''}, "
         f"window {window.start.strftime(_TIME)} → {window.end.strftime(_TIME)}"
     )
