@@ -17,12 +17,21 @@ from typing import TypeVar
 
 import click
 
-from bot import __version__
+from bot import __version__, delivery
+from bot.actions import (
+    append_summary,
+    error_annotation,
+    in_actions,
+    outputs,
+    step_summary,
+    write_outputs,
+)
 from bot.clock import Clock, SystemClock
 from bot.config import Config, load_config
+from bot.delivery import PUBLISH_MODES, PublishMode
 from bot.errors import EXIT_FAILED, BotError, ConfigError
 from bot.render import Renderer, RenderOptions
-from bot.runner import render_all, run
+from bot.runner import RunReport, render_all, run
 from bot.schedule import load_holidays, quiet_day_reason
 from bot.source import ArxivSource, endpoint_from_env
 from bot.store import Store
@@ -45,12 +54,19 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         ) from None
 
 
-def _guard(action: Callable[[], T]) -> T:
-    """Run an action, turning the bot's errors into a message on stderr and an exit status."""
+def _guard(action: Callable[[], T], *, actions: bool = False) -> T:
+    """Run an action, turning the bot's errors into a message on stderr and an exit status.
+
+    In GitHub Actions the error is also an annotation (on the config line for config errors).
+    """
     try:
         return action()
     except BotError as error:
         console(stderr=True).print(f"error: {error}")
+        if actions:
+            workspace = os.environ.get("GITHUB_WORKSPACE")
+            annotation = error_annotation(error, workspace=Path(workspace) if workspace else None)
+            print(annotation, flush=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         console(stderr=True).print("interrupted: no file was left half-written")
@@ -110,22 +126,76 @@ def main(verbose: bool) -> None:
     help="The day the run pretends to happen on (default: today in the config's timezone).",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
-def run_command(config_path: Path, run_date: date | None, dry_run: bool) -> None:
+@click.option(
+    "--publish",
+    type=click.Choice(PUBLISH_MODES),
+    default="none",
+    show_default=True,
+    help="none: write files only; git: commit and push from the working tree; "
+    "github: one commit through the GitHub API (GITHUB_TOKEN, GITHUB_REPOSITORY).",
+)
+@click.option(
+    "--notify",
+    is_flag=True,
+    help="Post a digest comment on the repository's arxiv-digest issue when lists got new papers.",
+)
+def run_command(
+    config_path: Path, run_date: date | None, dry_run: bool, publish: PublishMode, notify: bool
+) -> None:
     """Fetch today's papers, match them to every list, and write the new lists."""
+    environ = os.environ
+    actions = in_actions(environ)
 
     def action() -> None:
         config = load_config(config_path)
         root = config_path.resolve().parent
         renderer = _renderer(config, root, config_path)
         day = run_date or CLOCK.now().astimezone(config.zone).date()
-        source = ArxivSource(config.arxiv, endpoint=endpoint_from_env(os.environ), clock=CLOCK)
-        report = run(config, Store(root), renderer, source.fetch, day, dry_run=dry_run)
+        source = ArxivSource(config.arxiv, endpoint=endpoint_from_env(environ), clock=CLOCK)
+        store = Store(root)
+        report = run(config, store, renderer, source.fetch, day, dry_run=dry_run)
         reason = None
         if report.new_papers == 0:
             reason = quiet_day_reason(day, config.zone, load_holidays(config.holidays))
-        console().print(run_summary(report, quiet_reason=reason))
+        out = console()
+        out.print(run_summary(report, quiet_reason=reason))
+        where = delivery.place(root, environ)
+        published = delivery.publish(publish, report, where, environ=environ, clock=CLOCK)
+        if published.sha:
+            out.print(f"Committed {published.sha} on the branch.")
+        warning = None
+        if notify and (publish == "none" or published.sha):
+            warning = delivery.notify(report, config, store, environ=environ, clock=CLOCK)
+        if warning:
+            print(warning, flush=True)
+        if actions:
+            _report_to_actions(report, config, where, published.sha, reason)
 
-    _guard(action)
+    _guard(action, actions=actions)
+
+
+def _report_to_actions(
+    report: RunReport,
+    config: Config,
+    where: delivery.Place,
+    sha: str | None,
+    reason: str | None,
+) -> None:
+    """Step outputs and the job summary, in the files GitHub Actions names."""
+    environ = os.environ
+    if environ.get("GITHUB_OUTPUT"):
+        write_outputs(Path(environ["GITHUB_OUTPUT"]), outputs(report, sha, prefix=where.prefix))
+    if environ.get("GITHUB_STEP_SUMMARY"):
+        summary = step_summary(
+            report,
+            commit_sha=sha,
+            repository=config.repository or environ.get("GITHUB_REPOSITORY"),
+            server_url=environ.get("GITHUB_SERVER_URL", "https://github.com"),
+            quiet_reason=reason,
+            branch=environ.get("GITHUB_REF_NAME") or config.branch,
+            prefix=where.prefix,
+        )
+        append_summary(Path(environ["GITHUB_STEP_SUMMARY"]), summary)
 
 
 @main.command("render")

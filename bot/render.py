@@ -668,3 +668,12 @@ def splice_readme(existing: str | None, section: str) -> str:
             "(or delete both, and the section is appended at the end)"
         ),
     )
+
+
+def extract_section(text: str) -> str | None:
+    """The bot's section of a README (markers included), or None when it has none."""
+    starts = _marker_lines(text, START_MARKER)
+    ends = _marker_lines(text, END_MARKER)
+    if len(starts) == 1 and len(ends) == 1 and starts[0][1] <= ends[0][0]:
+        return text[starts[0][0] : ends[0][1]]
+    return None

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import click
+import yaml
 from pydantic import BaseModel
 
 from bot.cli import main
@@ -44,6 +45,13 @@ def test_every_command_and_option_appears_in_the_readme() -> None:
     for command in [main, *main.commands.values()]:
         missing += [opt for opt in _options(command) if f"`{opt}" not in README]
     assert missing == []
+
+
+def test_every_action_input_and_output_appears_in_the_readme() -> None:
+    """Each input and output of action.yml has a row in the README."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    names = [*action["inputs"], *action["outputs"]]
+    assert [name for name in names if f"| `{name}` |" not in README] == []
 
 
 def test_every_config_key_appears_in_the_config_reference() -> None:
