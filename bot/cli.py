@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -21,6 +22,7 @@ from bot import __version__, delivery
 from bot.actions import (
     append_summary,
     error_annotation,
+    group,
     in_actions,
     outputs,
     step_summary,
@@ -52,6 +54,11 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         raise click.BadParameter(
             f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-20"
         ) from None
+
+
+def _group(title: str, enabled: bool) -> AbstractContextManager[None]:
+    """A collapsible log group in GitHub Actions; nothing elsewhere."""
+    return group(title, sys.stdout) if enabled else nullcontext()
 
 
 def _guard(action: Callable[[], T], *, actions: bool = False) -> T:
@@ -153,21 +160,25 @@ def run_command(
         day = run_date or CLOCK.now().astimezone(config.zone).date()
         source = ArxivSource(config.arxiv, endpoint=endpoint_from_env(environ), clock=CLOCK)
         store = Store(root)
-        report = run(config, store, renderer, source.fetch, day, dry_run=dry_run)
+        with _group("Fetch from arXiv, match, write the lists", actions):
+            report = run(config, store, renderer, source.fetch, day, dry_run=dry_run)
         reason = None
         if report.new_papers == 0:
             reason = quiet_day_reason(day, config.zone, load_holidays(config.holidays))
         out = console()
         out.print(run_summary(report, quiet_reason=reason))
         where = delivery.place(root, environ)
-        published = delivery.publish(publish, report, where, environ=environ, clock=CLOCK)
+        with _group(f"Publish ({publish})", actions and publish != "none"):
+            published = delivery.publish(
+                publish, report, where, config=config, environ=environ, clock=CLOCK
+            )
         if published.sha:
             out.print(f"Committed {published.sha} on the branch.")
-        warning = None
         if notify and (publish == "none" or published.sha):
-            warning = delivery.notify(report, config, store, environ=environ, clock=CLOCK)
-        if warning:
-            print(warning, flush=True)
+            with _group("Post the digest comment", actions):
+                warning = delivery.notify(report, config, store, environ=environ, clock=CLOCK)
+            if warning:
+                print(warning, flush=True)
         if actions:
             _report_to_actions(report, config, where, published.sha, reason)
 

@@ -104,6 +104,28 @@ class ArxivSettings(_Strict):
         return _no_bool(value, whole=True)
 
 
+class GithubSettings(_Strict):
+    """How the bot talks to GitHub when it publishes or posts the digest."""
+
+    retries: int = Field(default=4, ge=0, le=20, description="Tries after the first one.")
+    backoff: float = Field(
+        default=5, ge=0, description="First wait before a retry, in seconds, doubling after."
+    )
+    deadline: float = Field(
+        default=300, gt=0, description="Bound on all GitHub calls of a run, in seconds."
+    )
+
+    @field_validator("backoff", "deadline", mode="before")
+    @classmethod
+    def _numbers(cls, value: object) -> object:
+        return _no_bool(value, whole=False)
+
+    @field_validator("retries", mode="before")
+    @classmethod
+    def _whole_numbers(cls, value: object) -> object:
+        return _no_bool(value, whole=True)
+
+
 class ListSettings(_Strict):
     """One list: its name and the rules that pick its papers."""
 
@@ -226,6 +248,10 @@ class Config(_Strict):
     arxiv: ArxivSettings = Field(
         default_factory=ArxivSettings,
         description="How the bot talks to arXiv; every key is optional.",
+    )
+    github: GithubSettings = Field(
+        default_factory=GithubSettings,
+        description="How the bot talks to GitHub (publishing, digest); every key is optional.",
     )
     lists: Annotated[list[ListSettings], Field(min_length=1)] = Field(
         description="The lists to build."

@@ -20,7 +20,7 @@ from bot.actions import warning_annotation
 from bot.clock import Clock
 from bot.config import Config
 from bot.git_publish import GitPublisher
-from bot.github_publish import DEFAULT_API_URL, from_environment
+from bot.github_publish import DEFAULT_API_URL, GithubSettings, from_environment
 from bot.models import DayList
 from bot.notify import Notifier, digest_comment, notify_or_warn
 from bot.publish import Publication, Published, commit_message, under
@@ -81,6 +81,7 @@ def publish(
     report: RunReport,
     where: Place,
     *,
+    config: Config,
     environ: Mapping[str, str],
     clock: Clock,
 ) -> Published:
@@ -90,7 +91,12 @@ def publish(
     work = publication(report, where)
     if mode == "git":
         return GitPublisher(where.repo_root).publish(work)
-    return from_environment(environ, clock=clock).publish(work)
+    settings = GithubSettings(
+        retries=config.github.retries,
+        backoff=config.github.backoff,
+        deadline=config.github.deadline,
+    )
+    return from_environment(environ, clock=clock, settings=settings).publish(work)
 
 
 def notify(
@@ -125,7 +131,14 @@ def notify(
         seconds_between_requests=None,
         seconds_between_writes=None,
     )
+    notifier = Notifier(
+        client,
+        repository,
+        clock=clock,
+        retries=config.github.retries,
+        backoff=config.github.backoff,
+    )
     try:
-        return notify_or_warn(Notifier(client, repository, clock=clock), body)
+        return notify_or_warn(notifier, body)
     finally:
         client.close()

@@ -151,7 +151,7 @@ CASES = [
         "foo: 1\n" + LIST,
         ":1: foo: unknown key 'foo'. Allowed here: title, timezone, lookback_days, "
         "max_lookback_days, repository, branch, abstracts, max_authors, templates, holidays, "
-        "arxiv, lists",
+        "arxiv, github, lists",
     ),
     ("timeout: 5\n" + LIST, ":1: timeout: unknown key 'timeout' here: it belongs in arxiv"),
     (
