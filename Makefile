@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run dry-run render test lint typecheck unit schema check-schema check-package example clean
+.PHONY: run dry-run render test lint typecheck unit schema check-schema check-package example bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ check-package: $(STAMP)  ## `pip install .` (not -e) into a fresh venv finds the
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
+
+bench: $(STAMP)  ## measure requests, local cost, start-up and back-fill; write BENCHMARKS.md
+	$(BIN)/python -m bench
 
 example: $(STAMP)  ## re-render docs/example/ (the README's example) from recorded arXiv data
 	$(BIN)/python -m tests.example

@@ -1,4 +1,4 @@
-"""The command line: `arxiv-bot run` and `arxiv-bot render`.
+"""The command line: `arxiv-bot run`, `arxiv-bot backfill` and `arxiv-bot render`.
 
 The one place where errors become messages and exit statuses: 0 success (also "no new papers"),
 1 the run failed (arXiv unreachable after retries, a broken stored file), 2 a usage or config
@@ -8,15 +8,17 @@ error. A person never sees a traceback for their own mistake.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot import __version__, delivery
 from bot.actions import (
@@ -28,16 +30,17 @@ from bot.actions import (
     step_summary,
     write_outputs,
 )
+from bot.backfill import backfill
 from bot.clock import Clock, SystemClock
 from bot.config import Config, load_config
 from bot.delivery import PUBLISH_MODES, PublishMode
-from bot.errors import EXIT_FAILED, BotError, ConfigError
+from bot.errors import EXIT_FAILED, BotError, ConfigError, UsageError
 from bot.render import Renderer, RenderOptions
 from bot.runner import RunReport, render_all, run
 from bot.schedule import load_holidays, quiet_day_reason
 from bot.source import ArxivSource, endpoint_from_env
 from bot.store import Store
-from bot.summary import console, render_summary, run_summary
+from bot.summary import backfill_summary, console, render_summary, run_summary
 
 T = TypeVar("T")
 
@@ -123,6 +126,16 @@ def main(verbose: bool) -> None:
     )
 
 
+publish_option = click.option(
+    "--publish",
+    type=click.Choice(PUBLISH_MODES),
+    default="none",
+    show_default=True,
+    help="none: write files only; git: commit and push from the working tree; "
+    "github: one commit through the GitHub API (GITHUB_TOKEN, GITHUB_REPOSITORY).",
+)
+
+
 @main.command("run")
 @config_option
 @click.option(
@@ -133,14 +146,7 @@ def main(verbose: bool) -> None:
     help="The day the run pretends to happen on (default: today in the config's timezone).",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
-@click.option(
-    "--publish",
-    type=click.Choice(PUBLISH_MODES),
-    default="none",
-    show_default=True,
-    help="none: write files only; git: commit and push from the working tree; "
-    "github: one commit through the GitHub API (GITHUB_TOKEN, GITHUB_REPOSITORY).",
-)
+@publish_option
 @click.option(
     "--notify",
     is_flag=True,
@@ -221,3 +227,110 @@ def render_command(config_path: Path) -> None:
         console().print(render_summary(changes, dry_run=False))
 
     _guard(action)
+
+
+@main.command("backfill")
+@config_option
+@click.option(
+    "--since",
+    required=True,
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
+    help="The first list date to build.",
+)
+@click.option(
+    "--until",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
+    help="The last list date to build (default: yesterday in the config's timezone).",
+)
+@publish_option
+def backfill_command(
+    config_path: Path, since: date, until: date | None, publish: PublishMode
+) -> None:
+    """Build the lists of past days, as if the bot had run on each of them."""
+    environ = os.environ
+    actions = in_actions(environ)
+
+    def action() -> None:
+        config = load_config(config_path)
+        root = config_path.resolve().parent
+        renderer = _renderer(config, root, config_path)
+        today = CLOCK.now().astimezone(config.zone).date()
+        last = until or today - timedelta(days=1)
+        _check_span(since, last, today, config)
+        # arxiv.deadline bounds the fetch of every 30 days of the span.
+        months = math.ceil(((last - since).days + 1) / 30)
+        settings = config.arxiv.model_copy(update={"deadline": config.arxiv.deadline * months})
+        source = ArxivSource(settings, endpoint=endpoint_from_env(environ), clock=CLOCK)
+        where = delivery.place(root, environ)
+        batch_environ = dict(environ)
+
+        def publish_batch(report: RunReport, message: str) -> str | None:
+            published = delivery.publish(
+                publish,
+                report,
+                where,
+                config=config,
+                environ=batch_environ,
+                clock=CLOCK,
+                message=message,
+            )
+            if published.sha:
+                # The next batch builds on this commit, not on the one the run started from.
+                batch_environ["GITHUB_SHA"] = published.sha
+            return published.sha
+
+        with (
+            _group("Back-fill from arXiv, match, write and commit", actions),
+            _progress(enabled=not actions and sys.stderr.isatty()) as progress,
+        ):
+            report = backfill(
+                config,
+                Store(root),
+                renderer,
+                source.fetch,
+                since=since,
+                until=last,
+                publish=publish_batch,
+                progress=progress,
+            )
+        console().print(backfill_summary(report))
+        if actions and environ.get("GITHUB_OUTPUT"):
+            sha = report.commits[-1] if report.commits else None
+            values = outputs(report.as_run(), sha, prefix=where.prefix)
+            write_outputs(Path(environ["GITHUB_OUTPUT"]), values)
+
+    _guard(action, actions=actions)
+
+
+def _check_span(since: date, until: date, today: date, config: Config) -> None:
+    if until > today:
+        raise UsageError(
+            f"--until {until.isoformat()} is in the future (today is {today.isoformat()} in "
+            f"{config.timezone})",
+            "back-fill builds past days; `arxiv-bot run` builds today's list",
+        )
+    if since > until:
+        raise UsageError(
+            f"--since {since.isoformat()} is after --until {until.isoformat()}",
+            "give a --since on or before --until (which defaults to yesterday)",
+        )
+
+
+@contextmanager
+def _progress(*, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (list dates done, time left), or nothing when not enabled."""
+    if not enabled:
+        yield lambda _done, _total: None
+        return
+    columns = (
+        TextColumn("back-fill"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("list dates ·"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("back-fill", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

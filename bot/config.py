@@ -15,7 +15,7 @@ import difflib
 import json
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -34,7 +34,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from bot.errors import ConfigError
-from bot.models import Keyword, Rules
+from bot.models import Keyword, Rules, Sort, Topic
+from bot.rank import OTHER
 from bot.slug import slugify
 
 NonEmptyText = Annotated[str, Field(min_length=1, pattern=r"\S")]
@@ -126,6 +127,30 @@ class GithubSettings(_Strict):
         return _no_bool(value, whole=True)
 
 
+class TopicSettings(_Strict):
+    """One section of a list: its heading and the keywords that put a paper under it."""
+
+    name: NonEmptyText = Field(description="The section's heading (unique within the list).")
+    keywords: Annotated[list[KeywordItem], Field(min_length=1)] = Field(
+        description=(
+            "A paper goes under the topic whose keywords hit it best (same matching rules as "
+            "the list's keywords)."
+        )
+    )
+
+    @field_validator("keywords", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        if value is None or (isinstance(value, list) and not value):
+            raise _problem("the list is empty: give at least one keyword")
+        return value
+
+
+def _topic_key(name: str) -> str:
+    """Topic names compare ignoring case and runs of whitespace."""
+    return " ".join(name.casefold().split())
+
+
 class ListSettings(_Strict):
     """One list: its name and the rules that pick its papers."""
 
@@ -158,18 +183,52 @@ class ListSettings(_Strict):
     max_papers: int | None = Field(
         default=None, gt=0, description="Entries shown on the day's page (the JSON keeps all)."
     )
+    topics: list[TopicSettings] | None = Field(
+        default=None,
+        description=(
+            "Sections of the day's page, in this order; each paper goes under its best topic, "
+            "the rest under 'Other'."
+        ),
+    )
+    sort: Sort | None = Field(
+        default=None,
+        description="relevance or newest (within each section); defaults to the top-level sort.",
+    )
 
     @field_validator("max_papers", mode="before")
     @classmethod
     def _whole_numbers(cls, value: object) -> object:
         return _no_bool(value, whole=True)
 
-    @field_validator("keywords", "authors")
+    @field_validator("keywords", "authors", "topics")
     @classmethod
     def _not_empty(cls, value: list[object] | None, info: ValidationInfo) -> list[object] | None:
         if value is not None and not value:
-            what = "keyword" if info.field_name == "keywords" else "author"
+            what = {"keywords": "keyword", "authors": "author"}.get(info.field_name or "", "topic")
             raise _problem(f"the list is empty: give at least one {what}, or remove the key")
+        return value
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_apart(cls, value: list[TopicSettings] | None) -> list[TopicSettings] | None:
+        seen: dict[str, int] = {}
+        for index, topic in enumerate(value or ()):
+            key = _topic_key(topic.name)
+            if key == _topic_key(OTHER):  # the section of the papers no topic takes
+                raise _problem(
+                    f"{topic.name!r} is the section of the papers no topic takes: "
+                    "give this topic another name",
+                    index,
+                    "name",
+                )
+            if key in seen:
+                raise _problem(
+                    f"the topic name {topic.name!r} is already used by topics[{seen[key]}]: "
+                    "give each topic its own name",
+                    index,
+                    "name",
+                )
+            seen[key] = index
         return value
 
     @model_validator(mode="after")
@@ -191,11 +250,17 @@ class ListSettings(_Strict):
 
     @property
     def rules(self) -> Rules:
+        """The list's rules; `sort` as the list sets it (`Config.rules_for` adds the default)."""
         return Rules(
             keywords=tuple(_keyword(k) for k in self.keywords or ()),
             authors=tuple(self.authors or ()),
             categories=tuple(self.categories),
             exclude=tuple(_keyword(k) for k in self.exclude),
+            topics=tuple(
+                Topic(topic.name, tuple(_keyword(k) for k in topic.keywords))
+                for topic in self.topics or ()
+            ),
+            sort=self.sort or "relevance",
         )
 
 
@@ -238,6 +303,10 @@ class Config(_Strict):
         default="folded", description="Fold abstracts or not."
     )
     max_authors: int = Field(default=6, gt=0, description="Authors shown before 'et al.'.")
+    sort: Sort = Field(
+        default="relevance",
+        description="How lists order their papers unless they say otherwise: relevance or newest.",
+    )
     templates: NonEmptyText | None = Field(
         default=None,
         description="Folder (relative to this file) whose templates override the shipped ones.",
@@ -306,6 +375,10 @@ class Config(_Strict):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def rules_for(self, settings: ListSettings) -> Rules:
+        """A list's rules in force, its `sort` defaulting to the top-level one."""
+        return replace(settings.rules, sort=settings.sort or self.sort)
 
 
 # --- The loader ---------------------------------------------------------------------------
@@ -452,15 +525,15 @@ def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> ConfigError:
     problem = error.problem or "not valid YAML"
     context, context_mark = error.context, error.context_mark
     if context:
-        if context_mark is not None and (mark is None or context_mark.line != mark.line):
-            context += f" on line {context_mark.line + 1}"
+        if context_mark is not None and (mark is None or _at(context_mark) != _at(mark)):
+            context += f" on line {_at(context_mark)[0]}"
         problem = (
             f"{context}, {problem}" if problem.startswith("but ") else f"{problem} ({context})"
         )
     for token, words in _YAML_TOKENS.items():
         problem = problem.replace(f"'{token}'", words).replace(token, words)
     if mark is not None:
-        problem = f"column {mark.column + 1}: {problem}"
+        problem = f"column {_at(mark)[1]}: {problem}"
     raw = error.problem or ""
     if "\\t" in raw or "\t" in raw:
         fix = "YAML does not allow tabs for indentation: use spaces"
@@ -477,14 +550,24 @@ def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> ConfigError:
     return ConfigError(
         f"invalid YAML: {problem}",
         file=file,
-        line=None if mark is None else mark.line + 1,
+        line=None if mark is None else _at(mark)[0],
         fix=fix,
     )
 
 
+def _at(mark: yaml.Mark) -> tuple[int, int]:
+    """(line, column), 1-based, as editors and GitHub count them: YAML also breaks lines at
+    U+0085, U+2028 and U+2029, which they show inside a line; only newlines count here."""
+    text = mark.buffer
+    if not isinstance(text, str) or not 0 <= mark.index <= len(text):
+        return mark.line + 1, mark.column + 1
+    start = text.rfind("\n", 0, mark.index) + 1
+    return text.count("\n", 0, mark.index) + 1, mark.index - start + 1
+
+
 def _line(node: yaml.Node) -> int | None:
     mark = node.start_mark
-    return None if mark is None else mark.line + 1
+    return None if mark is None else _at(mark)[0]
 
 
 def _children(node: yaml.Node) -> Iterator[tuple[PathPart | None, yaml.Node]]:
@@ -820,9 +903,9 @@ def _unknown_key(found: _Found) -> str:
         ("arxiv", ArxivSettings),
         ("each entry of lists", ListSettings),
     )
-    for where, model in places:
-        if model is not here and name in model.model_fields:
-            return f"{message} here: it belongs in {where}"
+    homes = [where for where, model in places if model is not here and name in model.model_fields]
+    if homes:
+        return f"{message} here: it belongs in {' or '.join(homes)}"
     allowed = list(here.model_fields)
     same_case = [field for field in allowed if field.lower() == name.lower()]
     close = same_case or difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)

@@ -7,9 +7,10 @@ the branch as it was); a failed notification is only a warning, since the lists 
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -26,7 +27,7 @@ from bot.notify import Notifier, digest_comment, notify_or_warn
 from bot.publish import Publication, Published, commit_message, under
 from bot.render import extract_section
 from bot.runner import RunReport
-from bot.store import Store
+from bot.store import Change, Store
 
 PublishMode = Literal["none", "git", "github"]
 PUBLISH_MODES: tuple[PublishMode, ...] = ("none", "git", "github")
@@ -63,17 +64,76 @@ def place(config_root: Path, environ: Mapping[str, str]) -> Place:
     return Place(config_root, PurePosixPath("."))
 
 
-def publication(report: RunReport, where: Place) -> Publication:
-    """The run's changes as one commit, paths from the repository root."""
+def publication(report: RunReport, where: Place, *, message: str | None = None) -> Publication:
+    """The run's changes as one commit, paths from the repository root (`message`: the commit
+    message, when not the daily one)."""
     counts = {outcome.name: outcome.new for outcome in report.lists if outcome.new}
     readme = next((c for c in report.changes if c.path == layout.README), None)
     section = extract_section(readme.text) if readme is not None and readme.text else None
     return Publication(
         changes=under(where.prefix, report.changes),
-        message=commit_message(report.run_date, counts),
+        message=message or commit_message(report.run_date, counts),
         readme=under(where.prefix, (readme,))[0].path if readme is not None else None,
         section=section,
     )
+
+
+def with_unpublished(
+    work: Publication,
+    report: RunReport,
+    left: Mapping[PurePosixPath, tuple[str | None, str | None]],
+    *,
+    readme: PurePosixPath,
+) -> Publication:
+    """`work` plus the files an earlier run left unpublished (`{path: (text here, text on the
+    branch)}`): the repository's `readme` only when its bot section differs (the rest is the
+    user's); the commit message counts the papers of those day files the branch lacks."""
+    ours = {change.path for change in work.changes}
+    counts = {outcome.name: outcome.new for outcome in report.lists if outcome.new}
+    extra: list[Change] = []
+    section = work.section
+    for path, (here, there) in sorted(left.items()):
+        if path in ours or (path == readme and _sections_equal(here, there)):
+            continue
+        extra.append(Change(path, here))
+        if path == readme and here is not None:
+            section = extract_section(here)
+        name, fresh = _new_papers(here, there)
+        if fresh:
+            counts[name] = counts.get(name, 0) + fresh
+    if not extra:
+        return work
+    return replace(
+        work,
+        changes=work.changes + tuple(extra),
+        message=work.message if report.new_papers else commit_message(report.run_date, counts),
+        readme=readme if section is not None else work.readme,
+        section=section,
+    )
+
+
+def _sections_equal(here: str | None, there: str | None) -> bool:
+    if here is None or there is None:
+        return here == there
+    return extract_section(here) == extract_section(there)
+
+
+def _new_papers(here: str | None, there: str | None) -> tuple[str, int]:
+    """The list name of a day file and how many of its papers the other version lacks."""
+
+    def ids(text: str | None) -> tuple[str, set[str]]:
+        try:
+            data = json.loads(text or "")
+        except ValueError:
+            return "", set()
+        if not isinstance(data, dict) or not isinstance(data.get("papers"), list):
+            return "", set()
+        name = data.get("name") or data.get("list") or ""
+        found = {p.get("id") for p in data["papers"] if isinstance(p, dict)}
+        return str(name), {i for i in found if isinstance(i, str)}
+
+    name, ours = ids(here)
+    return name, len(ours - ids(there)[1])
 
 
 def publish(
@@ -84,13 +144,26 @@ def publish(
     config: Config,
     environ: Mapping[str, str],
     clock: Clock,
+    message: str | None = None,
 ) -> Published:
-    """Commit the run's files as `mode` says; nothing to commit → Published(None)."""
-    if mode == "none" or report.dry_run or not report.changes:
+    """Commit the run's files as `mode` says; nothing to commit → Published(None).
+
+    With git, files a failed or killed earlier run left unpublished in the working tree go
+    into the commit too (a fresh checkout, as in Actions, has none).
+    """
+    if mode == "none" or report.dry_run:
         return Published(None, 0)
-    work = publication(report, where)
     if mode == "git":
-        return GitPublisher(where.repo_root).publish(work)
+        publisher = GitPublisher(where.repo_root)
+        owned = (Change(layout.LISTS, None), Change(layout.README, None))
+        lists, readme = under(where.prefix, owned)
+        left = publisher.unpublished([lists.path, readme.path])
+        work = publication(report, where, message=message)
+        work = with_unpublished(work, report, left, readme=readme.path)
+        return publisher.publish(work)
+    if not report.changes:
+        return Published(None, 0)
+    work = publication(report, where, message=message)
     settings = GithubSettings(
         retries=config.github.retries,
         backoff=config.github.backoff,

@@ -10,7 +10,9 @@ by `bot.publish.resolve_race` (DESIGN "Races, both publish modes") and pushed ag
 number of times. The remote branch is never rewritten (no force push) and the local branch is
 never left inside a merge or rebase: on failure it is put back where it was before the
 unpushed commit, with the run's files still written in the working tree (DESIGN "Failure and
-files").
+files"). In a working tree that persists between runs, `unpublished` finds what a failed or
+killed run left there (files the remote branch does not have yet), so the next run publishes
+it; a commit a killed run made but never pushed is pushed by the next publish.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 from bot.errors import BotError, PublishError
@@ -198,11 +200,16 @@ class GitPublisher:
                     "check out the branch to publish to (git switch <branch>), then run again",
                 )
             self.branch = found.stdout.strip()
-        base = self.base_sha or self._out("rev-parse", "--verify", "HEAD^{commit}")
         parent = self._out("rev-parse", "--verify", "HEAD^{commit}")
+        tracking = self._tracking(self.branch)
+        # a commit an earlier run made here but never pushed (it was killed before the push)
+        ahead = tracking is not None and tracking != parent and self._contains(parent, tracking)
+        base = self.base_sha or (tracking if ahead and tracking else parent)
         sha = self._commit(publication)
         if sha is None:
-            return Published(None)
+            if not ahead:
+                return Published(None)
+            sha = parent
         try:
             for attempt in range(1, self.attempts + 1):
                 if self._push(self.branch):
@@ -248,6 +255,50 @@ class GitPublisher:
             "commit", "--quiet", "--no-verify", "--cleanup=whitespace", "-m", publication.message
         )
         return self._out("rev-parse", "HEAD")
+
+    def _tracking(self, branch: str) -> str | None:
+        """The remote branch as last fetched (`refs/remotes/<remote>/<branch>`), if known."""
+        ref = f"refs/remotes/{self.remote}/{branch}^{{commit}}"
+        found = self._git("rev-parse", "--verify", "--quiet", ref, check=False)
+        return found.stdout.strip() or None if found.returncode == 0 else None
+
+    def _contains(self, commit: str, ancestor: str) -> bool:
+        """True when `ancestor` is in the history of `commit`."""
+        found = self._git("merge-base", "--is-ancestor", ancestor, commit, check=False)
+        return found.returncode == 0
+
+    def unpublished(
+        self, owned: Sequence[PurePosixPath]
+    ) -> dict[PurePosixPath, tuple[str | None, str | None]]:
+        """The files under `owned` (paths from the repository root) that differ between the
+        remote branch as last fetched and the working tree, as `{path: (text here, text on the
+        remote)}` (None where there is no such file): what earlier runs left unpublished.
+        Empty when there is no remote branch to compare with."""
+        self.repo = Path(self._out("rev-parse", "--show-toplevel")).resolve()
+        branch = self.branch
+        if branch is None:
+            found = self._git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+            branch = found.stdout.strip() if found.returncode == 0 else ""
+        tracking = self._tracking(branch) if branch else None
+        if tracking is None or not owned:
+            return {}
+        paths = [str(path) for path in owned]
+        changed = self._git("diff", "--no-renames", "--name-only", "-z", tracking, "--", *paths)
+        new = self._git("ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
+        names = sorted(set(_names(changed.stdout)) | set(_names(new.stdout)))
+        if not names:
+            return {}
+        listed = self._git("ls-tree", "-r", "-z", "--name-only", tracking, "--", *names)
+        remote = set(_names(listed.stdout))
+        out: dict[PurePosixPath, tuple[str | None, str | None]] = {}
+        for name in names:
+            file = self.repo / name
+            here = file.read_text(encoding="utf-8") if file.is_file() else None
+            there = None
+            if name in remote:
+                there = self._git("cat-file", "blob", f"{tracking}:{name}").stdout
+            out[PurePosixPath(name)] = (here, there)
+        return out
 
     def _staged(self) -> list[str]:
         return _names(self._git("diff", "--cached", "--name-only", "-z").stdout)

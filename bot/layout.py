@@ -4,8 +4,13 @@
     lists/<slug>/<YYYY>/<YYYY-MM-DD>.md          the day's list, first page
     lists/<slug>/<YYYY>/pages/<YYYY-MM-DD>-N.md  continuation pages of a very long day (N ≥ 2)
     lists/<slug>/<YYYY>/README.md                the year's archive
+    lists/<slug>/<YYYY>/ids.txt                  the id index of the year's day files (a view)
     lists/<slug>/README.md                       the list's archive (last 90 days, years)
+    lists/<slug>/weekly/<YYYY>-W<ww>.md          the digest of an ISO week (ISO year, week)
+    lists/<slug>/feed.xml                        the list's Atom feed (the latest papers)
+    lists/<slug>/trend.svg, keywords.svg         the archive's charts (last 90 days)
     lists/.state.json                            the run state
+    lists/.backfill.json                         the list dates `backfill` has built
     README.md                                    the repository's README (one section is ours)
 
 Continuation pages live in `pages/` so a year folder never passes GitHub's 1,000-entry listing.
@@ -19,6 +24,7 @@ from pathlib import PurePosixPath
 
 LISTS = PurePosixPath("lists")
 STATE = LISTS / ".state.json"
+BACKFILL = LISTS / ".backfill.json"
 README = PurePosixPath("README.md")
 
 
@@ -49,6 +55,32 @@ def year_archive(slug: str, year: int) -> PurePosixPath:
     return year_dir(slug, year) / "README.md"
 
 
+def id_index(slug: str, year: int) -> PurePosixPath:
+    """The derived id index of a year's day files (`bot.index`)."""
+    return year_dir(slug, year) / "ids.txt"
+
+
+def weekly(slug: str, year: int, week: int) -> PurePosixPath:
+    """The digest of ISO week `week` of ISO year `year` (2026-12-28 is in 2026-W53)."""
+    return list_dir(slug) / "weekly" / f"{year:04d}-W{week:02d}.md"
+
+
+def feed(slug: str) -> PurePosixPath:
+    return list_dir(slug) / "feed.xml"
+
+
+def trend_chart(slug: str) -> PurePosixPath:
+    return list_dir(slug) / "trend.svg"
+
+
+def keywords_chart(slug: str) -> PurePosixPath:
+    return list_dir(slug) / "keywords.svg"
+
+
 def link(source: PurePosixPath, target: PurePosixPath) -> str:
     """The relative link from the page at `source` to the file at `target`."""
-    return posixpath.relpath(str(target), str(source.parent))
+    folder, path = str(source.parent), str(target)
+    # The common case (a year's archive to its days) without relpath's normalising work.
+    if path.startswith(folder + "/") and "/" not in path[len(folder) + 1 :]:
+        return path[len(folder) + 1 :]
+    return posixpath.relpath(path, folder)

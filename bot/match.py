@@ -51,6 +51,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -119,6 +121,122 @@ def matches_text(keyword: Keyword, text: str) -> bool:
 def keyword_hits(keyword: Keyword, title: str, abstract: str) -> tuple[Where, ...]:
     """Where the keyword hits: `("title",)`, `("abstract",)`, both, or `()` for no match."""
     return _Compiled.of(keyword).hits(normalize_text(title), normalize_text(abstract))
+
+
+def occurrences(keyword: Keyword, title: str, abstract: str) -> tuple[int, int]:
+    """How often the keyword occurs in the title and in the abstract (every item of a tuple
+    counted), or `(0, 0)` when it does not match (an item of a tuple found nowhere)."""
+    normal_title, normal_abstract = normalize_text(title), normalize_text(abstract)
+    in_title = in_abstract = 0
+    for item in _items(keyword):
+        pattern = keyword_pattern(item)
+        here_title = sum(1 for _ in pattern.finditer(normal_title))
+        here_abstract = sum(1 for _ in pattern.finditer(normal_abstract))
+        if not here_title + here_abstract:
+            return 0, 0
+        in_title += here_title
+        in_abstract += here_abstract
+    return in_title, in_abstract
+
+
+_SEGMENT_CHECK = 32
+"""Characters before a cut that are normalised again to test it (composition is local)."""
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A stretch of text that normalises on its own. In a `linear` one (ASCII) each character
+    normalises to one character (lower case), so positions inside it map one to one."""
+
+    start: int
+    end: int
+    normal: str
+    linear: bool
+
+
+def _stretch(text: str, start: int, end: int) -> list[_Piece]:
+    """Pieces of text[start:end] (no ASCII run inside): a cut before each character that
+    combines with nothing, when normalising across the cut changes nothing."""
+    pieces: list[_Piece] = []
+    for index in range(start + 1, end + 1):
+        if index < end:
+            if unicodedata.combining(text[index]):
+                continue
+            left = text[max(start, index - _SEGMENT_CHECK) : index]
+            right_end = index + 1
+            while right_end < end and unicodedata.combining(text[right_end]):
+                right_end += 1
+            right = text[index:right_end]
+            if normalize_text(left + right) != normalize_text(left) + normalize_text(right):
+                continue
+        pieces.append(_Piece(start, index, normalize_text(text[start:index]), linear=False))
+        start = index
+    return pieces
+
+
+def _segments(text: str) -> list[_Piece] | None:
+    """`text` cut into pieces whose normalised forms, joined, are `normalize_text(text)`, or
+    None when no such cut was found. ASCII runs are linear pieces; a character followed by a
+    combining mark stays with it."""
+    pieces: list[_Piece] = []
+    done = 0
+    for run in _ASCII_RUN.finditer(text):
+        start, end = run.span()
+        if end < len(text) and unicodedata.combining(text[end]):
+            end -= 1  # this character and the marks after it normalise together
+        if start >= end:
+            continue
+        pieces += _stretch(text, done, start)
+        pieces.append(_Piece(start, end, text[start:end].lower(), linear=True))
+        done = end
+    pieces += _stretch(text, done, len(text))
+    if "".join(piece.normal for piece in pieces) != normalize_text(text):
+        return None
+    return pieces
+
+
+def keyword_spans(keywords: Iterable[Keyword], text: str) -> list[tuple[int, int]]:
+    """Where the keywords' items match in `text`, as (start, end) offsets into `text` itself.
+
+    The patterns search the normalised text, as matching does; each match is mapped back to
+    the characters of `text` it came from (a match that starts or ends inside one character's
+    normalised form, such as the "fi" of "ﬁ", takes that whole character). The spans come
+    sorted, with overlapping and touching ones merged. Text whose normalisation cannot be
+    mapped back (no such text is known) gives no spans.
+    """
+    patterns = [keyword_pattern(item) for keyword in keywords for item in _items(keyword)]
+    pieces = _segments(text) if patterns and text else None
+    if not pieces:
+        return []
+    normal = "".join(piece.normal for piece in pieces)
+    offsets: list[int] = []
+    offset = 0
+    for piece in pieces:
+        offsets.append(offset)
+        offset += len(piece.normal)
+
+    def raw(position: int, *, end: bool) -> int:
+        """The offset in `text` of the normalised character at `position` (after it: `end`)."""
+        index = bisect_right(offsets, position) - 1
+        piece = pieces[index]
+        if piece.linear:
+            return piece.start + position - offsets[index] + end
+        return piece.end if end else piece.start
+
+    found = [
+        (raw(match.start(), end=False), raw(match.end() - 1, end=True))
+        for pattern in patterns
+        for match in pattern.finditer(normal)
+        if match.end() > match.start()
+    ]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _fold_name(text: str) -> tuple[str, ...]:

@@ -16,6 +16,9 @@ Where = Literal["title", "abstract", "authors"]
 Keyword = str | tuple[str, ...]
 """A keyword as configured: one word or phrase, or a tuple of them that must all match."""
 
+Sort = Literal["relevance", "newest"]
+"""How a list orders its entries: by `bot.rank.score` (the default) or by submission time."""
+
 
 def keyword_label(keyword: Keyword) -> str:
     """How a keyword is shown to people: `LLM`, or `agent* + tool use` for an all-of group."""
@@ -57,18 +60,33 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """A section of a list: a paper goes under the topic whose keywords hit it best."""
+
+    name: str
+    keywords: tuple[Keyword, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
-    """A list's rules in force on a day (kept in that day's JSON so old days keep theirs)."""
+    """A list's rules in force on a day (kept in that day's JSON so old days keep theirs).
+
+    `topics` (in their configured order) and `sort` decide how the day's page reads, not which
+    papers are on the list.
+    """
 
     keywords: tuple[Keyword, ...] = ()
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     exclude: tuple[Keyword, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    sort: Sort = "relevance"
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A paper on a list: the paper, what matched, and its relevance score (higher first)."""
+    """A paper on a list: the paper, what matched, its relevance score (higher first), and
+    its topic: the name of one of the day's `Rules.topics`, or None ("Other", or no topics)."""
 
     paper: Paper
     hits: tuple[Hit, ...]

@@ -1,4 +1,5 @@
-"""Markdown views from stored days: day pages, archives and the README section (pure).
+"""Markdown views from stored days: day pages, archives, weekly digests and the README section
+(pure).
 
 Python turns values into a plain view model (frozen dataclasses of strings and numbers, links
 already made relative with `layout.link`); the jinja2 templates in `templates/` decide the
@@ -12,8 +13,9 @@ Nothing here reads a clock or writes a file: the same days always give the same 
 from __future__ import annotations
 
 import importlib.resources
+import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -27,8 +29,12 @@ import jinja2
 from bot import layout
 from bot.badges import badge_url
 from bot.errors import ConfigError, StoreError
-from bot.models import DayList, Entry, Rules, keyword_label
-from bot.text import clean, code_span, code_url, html_text, md_inline
+from bot.match import keyword_spans
+from bot.models import DayList, Entry, Keyword, Rules, keyword_label
+from bot.rank import Section, sections
+from bot.slug import slugify
+from bot.text import clean, code_span, code_url, html_marked, html_text, md_inline
+from bot.weekly import Listed, Week, WeekKey, WeekSummary, week_label
 
 MAX_PAGE_ENTRIES = 500
 """Entries on one day page at most; more continue on `pages/<date>-2.md`, … (DESIGN "Size")."""
@@ -45,6 +51,7 @@ DAY_TEMPLATE = "day.md.j2"
 ARCHIVE_TEMPLATE = "archive.md.j2"
 YEAR_TEMPLATE = "year.md.j2"
 README_TEMPLATE = "readme_section.md.j2"
+WEEKLY_TEMPLATE = "weekly.md.j2"
 
 _MONTHS = (
     "January",
@@ -129,9 +136,40 @@ class EntryView:
     matched: tuple[MatchView, ...]
     followed: tuple[str, ...]
     abstract: str
+    abstract_html: str
+    """The abstract escaped as `html_text` does, the matched keywords in <b>…</b>."""
     published: str
     updated: str
     topic: str | None
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """The part of one topic's section on a page (a section may continue on the next page)."""
+
+    name: str
+    anchor: str | None
+    """The id of the section's start (None on the pages it continues on)."""
+    continued: bool
+    entries: tuple[EntryView, ...]
+
+
+@dataclass(frozen=True)
+class ContentsItem:
+    """One line of a day page's table of contents."""
+
+    name: str
+    href: str | None
+    """Where the section starts (None when `max_papers` leaves all of it out)."""
+    count: int
+    hidden: int
+    """The section's entries that `max_papers` leaves off the page."""
+
+
+@dataclass(frozen=True)
+class TopicView:
+    name: str
+    keywords: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -140,6 +178,8 @@ class RulesView:
     authors: tuple[str, ...]
     categories: tuple[str, ...]
     exclude: tuple[str, ...]
+    topics: tuple[TopicView, ...] = ()
+    sort: str = "relevance"
 
 
 @dataclass(frozen=True)
@@ -212,6 +252,58 @@ class ReadmeList:
     name: str
     archive: str
     latest: ReadmeLatest | None
+    week: WeekLink | None = None
+    """The list's newest weekly digest."""
+    feed: str | None = None
+    """The list's Atom feed (None while the list has no day)."""
+
+
+@dataclass(frozen=True)
+class WeekLink:
+    """A weekly digest as an archive page or the README links it."""
+
+    label: str
+    href: str
+    dates: str
+    count: int
+    so_far: bool
+
+
+@dataclass(frozen=True)
+class Image:
+    alt: str
+    href: str
+
+
+@dataclass(frozen=True)
+class WeekNav:
+    previous: Link | None
+    following: Link | None
+    archive: str
+    feed: str
+    home: str
+
+
+@dataclass(frozen=True)
+class WeeklyPaper:
+    """A paper of a weekly digest: its entry as a day page shows it, and that day's page."""
+
+    number: int
+    view: EntryView
+    day: Link
+
+
+@dataclass(frozen=True)
+class WeeklyGroup:
+    """One topic of a weekly digest (the whole week for a list without topics)."""
+
+    number: int
+    name: str
+    anchor: str
+    count: int
+    more: int
+    """Papers of the group the page leaves out to stay small (they are on the day pages)."""
+    entries: tuple[WeeklyPaper, ...]
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -287,12 +379,40 @@ def _month_label(day: date) -> str:
     return f"{_MONTHS[day.month - 1]} {day.year}"
 
 
+_DASH = "\N{EN DASH}"
+
+
+def _date_range(start: date, end: date) -> str:
+    """A week's dates as people write them, with an en dash: `16-22 November 2026`,
+    `27 April - 3 May 2026`, `28 December 2026 - 3 January 2027`."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}{_DASH}{end.day} {_month_label(end)}"
+    if start.year == end.year:
+        return f"{start.day} {_MONTHS[start.month - 1]} {_DASH} {end.day} {_month_label(end)}"
+    return f"{start.day} {_month_label(start)} {_DASH} {end.day} {_month_label(end)}"
+
+
+def _week_link(source: PurePosixPath, slug: str, week: WeekSummary) -> WeekLink:
+    return WeekLink(
+        label=week.label,
+        href=layout.link(source, layout.weekly(slug, *week.key)),
+        dates=_date_range(week.start, week.end),
+        count=week.count,
+        so_far=week.so_far,
+    )
+
+
 def _rules_view(rules: Rules) -> RulesView:
     return RulesView(
         keywords=tuple(keyword_label(keyword) for keyword in rules.keywords),
         authors=rules.authors,
         categories=rules.categories,
         exclude=tuple(keyword_label(keyword) for keyword in rules.exclude),
+        topics=tuple(
+            TopicView(topic.name, tuple(keyword_label(keyword) for keyword in topic.keywords))
+            for topic in rules.topics
+        ),
+        sort=rules.sort,
     )
 
 
@@ -343,13 +463,22 @@ class Renderer:
 
     # --- day pages ---
 
-    def _entry_view(self, entry: Entry, number: int) -> EntryView:
+    def _entry_view(
+        self, entry: Entry, number: int, keywords: Mapping[str, Keyword] | None = None
+    ) -> EntryView:
         paper = entry.paper
         # Text that shows as nothing (blank, control characters) is left out, so that no
         # template wraps emphasis or a line around an empty string.
         authors = tuple(name for name in paper.authors if clean(name))
         shown = authors[: self.options.max_authors]
         hits = [hit for hit in entry.hits if clean(hit.keyword)]
+        # The day's keywords (by label) that hit the abstract are the ones shown in bold there.
+        known = keywords or {}
+        marked = [
+            known[hit.keyword]
+            for hit in entry.hits
+            if "abstract" in hit.where and hit.keyword in known
+        ]
         return EntryView(
             number=number,
             id=paper.id,
@@ -374,6 +503,7 @@ class Renderer:
             ),
             followed=tuple(hit.keyword for hit in hits if "authors" in hit.where),
             abstract=paper.abstract,
+            abstract_html=html_marked(paper.abstract, keyword_spans(marked, paper.abstract)),
             published=paper.published.date().isoformat(),
             updated=paper.updated.date().isoformat(),
             topic=entry.topic,
@@ -388,6 +518,8 @@ class Renderer:
         more: More | None,
         previous: date | None,
         following: date | None,
+        parts: Sequence[SectionView] = (),
+        contents: Sequence[ContentsItem] = (),
     ) -> dict[str, Any]:
         source = layout.day_page(day.slug, day.date, page.number)
         categories = ", ".join(day.rules.categories) or "any"
@@ -432,6 +564,8 @@ class Renderer:
             ),
             "page": page,
             "entries": tuple(entries),
+            "sections": tuple(parts),
+            "contents": tuple(contents),
             "more": more,
             "abstracts_open": self.options.abstracts == "open",
         }
@@ -448,13 +582,23 @@ class Renderer:
 
         A page holds at most `MAX_PAGE_ENTRIES` entries and `MAX_PAGE_BYTES` bytes; the rest
         continues on further pages. With `max_papers`, there is only the first page: it shows
-        at most that many entries and says how many more the day's JSON holds.
-        """
-        views = [self._entry_view(entry, number) for number, entry in enumerate(day.entries, 1)]
-        total = len(views)
-        slug, when = day.slug, day.date
+        at most the day's first that many entries (in the day's order) and says how many more
+        the day's JSON holds.
 
-        def page_nav(number: int, count: int) -> PageNav:
+        With topics (`Rules.topics`), the entries show section by section (`bot.rank.sections`),
+        each page starts with a table of contents linking where each section starts, and the
+        numbers run on across sections and pages; a section may continue on the next page.
+        """
+        total = len(day.entries)
+        slug, when = day.slug, day.date
+        arranged = _Arrangement.of(day, max_papers)
+        keywords = {keyword_label(keyword): keyword for keyword in day.rules.keywords}
+        views = [
+            self._entry_view(entry, n, keywords) for n, entry in enumerate(arranged.entries, 1)
+        ]
+        count = len(views)
+
+        def page_nav(number: int, pages: int) -> PageNav:
             source = layout.day_page(slug, when, number)
 
             def to(other: int) -> str:
@@ -462,62 +606,89 @@ class Renderer:
 
             return PageNav(
                 number=number,
-                count=count,
+                count=pages,
                 first=to(1) if number > 1 else None,
                 previous=to(number - 1) if number > 1 else None,
-                following=to(number + 1) if number < count else None,
+                following=to(number + 1) if number < pages else None,
             )
 
-        def more(shown: int) -> More | None:
-            if max_papers is None or shown >= total:
+        def more(on_pages: int) -> More | None:
+            if max_papers is None or on_pages >= total:
                 return None
             data = layout.day_json(slug, when)
             source = layout.day_page(slug, when)
             return More(
-                count=total - shown,
+                count=total - on_pages,
                 total=total,
                 data=Link(text=data.name, href=layout.link(source, data)),
             )
 
-        def text(start: int, end: int, page: PageNav, note: More | None) -> str:
+        def text(
+            start: int,
+            end: int,
+            page: PageNav,
+            note: More | None,
+            bounds: Sequence[tuple[int, int]] | None,
+        ) -> str:
             context = self._day_context(
-                day, views[start:end], page=page, more=note, previous=previous, following=following
+                day,
+                views[start:end],
+                page=page,
+                more=note,
+                previous=previous,
+                following=following,
+                parts=arranged.parts(views, start, end),
+                contents=arranged.contents(day, page.number, bounds),
             )
             return self._render(DAY_TEMPLATE, context)
 
-        # Measure with upper bounds (page count and hidden count as wide as `total`, a link to
-        # a next page), so the final page, with its real numbers, is never larger.
-        def fits(number: int, start: int, end: int) -> bool:
-            probe = text(start, end, page_nav(number, max(total, 2)), more(0))
-            return len(probe.encode("utf-8")) <= MAX_PAGE_BYTES
+        # Measure with upper bounds (page count and hidden count as wide as `total`, links to
+        # the farthest page), so the final page, with its real numbers, is never larger.
+        def size(number: int, start: int, end: int) -> int:
+            probe = text(start, end, page_nav(number, max(total, 2)), more(0), None)
+            return len(probe.encode("utf-8"))
 
-        cap = MAX_PAGE_ENTRIES if max_papers is None else min(max_papers, MAX_PAGE_ENTRIES)
         bounds: list[tuple[int, int]] = []
         start = 0
-        while start < total or not bounds:
+        while start < count or not bounds:
             number = len(bounds) + 1
-            end = _largest_fitting(start, min(total, start + cap), partial(fits, number, start))
+            end = _largest_fitting(
+                start,
+                min(count, start + MAX_PAGE_ENTRIES),
+                partial(size, number, start),
+                MAX_PAGE_BYTES,
+            )
             bounds.append((start, end))
             start = end
             if max_papers is not None:
                 break
 
-        count = len(bounds)
         pages: dict[PurePosixPath, str] = {}
-        for index, (first, end) in enumerate(bounds):
-            number = index + 1
+        for number, (first, end) in enumerate(bounds, 1):
             note = more(end) if number == 1 else None
             pages[layout.day_page(slug, when, number)] = text(
-                first, end, page_nav(number, count), note
+                first, end, page_nav(number, len(bounds)), note, bounds
             )
         return pages
 
     # --- archives ---
 
     def archives(
-        self, slug: str, name: str, days: Sequence[DaySummary]
+        self,
+        slug: str,
+        name: str,
+        days: Sequence[DaySummary],
+        *,
+        weeks: Sequence[WeekSummary] = (),
+        feed: bool = False,
+        charts: bool = False,
     ) -> dict[PurePosixPath, str]:
-        """The list's archive (the last `ARCHIVE_DAYS` days, every year) and each year's page."""
+        """The list's archive (the last `ARCHIVE_DAYS` days, every year) and each year's page.
+
+        The archive also links the weekly digests of `weeks` that reach into the last
+        `ARCHIVE_DAYS` days (newest first), the Atom feed (`feed`), and shows the charts
+        beside it (`charts`: `trend.svg`, `keywords.svg`).
+        """
         by_date = {day.date: day for day in days}
         ordered = [by_date[when] for when in sorted(by_date, reverse=True)]
         years: dict[int, list[DaySummary]] = {}
@@ -553,6 +724,24 @@ class Renderer:
                     "first": ordered[-1].date.isoformat() if ordered else None,
                     "last": ordered[0].date.isoformat() if ordered else None,
                     "home": layout.link(archive, layout.README),
+                    "weeks": tuple(
+                        _week_link(archive, slug, week)
+                        for week in sorted(weeks, key=lambda week: week.key, reverse=True)
+                        if recent and newest - week.end < timedelta(days=ARCHIVE_DAYS)
+                    ),
+                    "feed": layout.link(archive, layout.feed(slug)) if feed else None,
+                    "charts": (
+                        Image(
+                            f"New papers per day over the last {ARCHIVE_DAYS} days",
+                            layout.link(archive, layout.trend_chart(slug)),
+                        ),
+                        Image(
+                            f"The busiest keywords of the last {ARCHIVE_DAYS} days",
+                            layout.link(archive, layout.keywords_chart(slug)),
+                        ),
+                    )
+                    if charts and recent
+                    else (),
                 },
             )
         }
@@ -583,10 +772,113 @@ class Renderer:
             )
         return pages
 
+    # --- weekly digests ---
+
+    def weekly(self, week: Week) -> str:
+        """The week's digest page (`layout.weekly`).
+
+        A page stays under `MAX_PAGE_BYTES`: when the full page would not, the abstracts are
+        left out, and when that is still too much, each topic shows only its first papers (as
+        many as fit) and says how many more are on the day pages.
+        """
+        key = week.summary.key
+        source = layout.weekly(week.slug, *key)
+        keywords = {keyword_label(keyword): keyword for keyword in week.keywords}
+
+        def paper(number: int, listed: Listed) -> WeeklyPaper:
+            return WeeklyPaper(
+                number=number,
+                view=self._entry_view(listed.entry, number, keywords),
+                day=Link(
+                    text=listed.day.isoformat(),
+                    href=layout.link(source, layout.day_page(week.slug, listed.day)),
+                ),
+            )
+
+        def week_link(other: WeekKey | None) -> Link | None:
+            if other is None:
+                return None
+            return Link(week_label(other), layout.link(source, layout.weekly(week.slug, *other)))
+
+        anchors = ["papers"] if week.flat else _anchors([group.name for group in week.groups])
+        top = tuple(paper(number, listed) for number, listed in enumerate(week.top, 1))
+        views = [
+            tuple(paper(number, listed) for number, listed in enumerate(group.papers, 1))
+            for group in week.groups
+        ]
+
+        def text(abstracts: bool, cap: int | None) -> str:
+            groups = tuple(
+                WeeklyGroup(
+                    number=index,
+                    name=group.name,
+                    anchor=anchors[index - 1],
+                    count=len(group.papers),
+                    more=len(shown) - len(shown[:cap]),
+                    entries=shown[:cap],
+                )
+                for index, (group, shown) in enumerate(zip(week.groups, views, strict=True), 1)
+            )
+            summary = week.summary
+            context = {
+                "title": self.options.title,
+                "name": week.name,
+                "slug": week.slug,
+                "label": summary.label,
+                "year": key[0],
+                "week": key[1],
+                "dates": _date_range(summary.start, summary.end),
+                "so_far": summary.so_far,
+                "count": summary.count,
+                "days": tuple(
+                    DayLink(
+                        date=day.isoformat(),
+                        href=layout.link(source, layout.day_page(week.slug, day)),
+                        count=count,
+                    )
+                    for day, count in summary.days
+                ),
+                "nav": WeekNav(
+                    previous=week_link(week.previous),
+                    following=week_link(week.following),
+                    archive=layout.link(source, layout.list_archive(week.slug)),
+                    feed=layout.link(source, layout.feed(week.slug)),
+                    home=layout.link(source, layout.README),
+                ),
+                "contents": () if week.flat else groups,
+                "top": top,
+                "groups": groups,
+                "abstracts": abstracts,
+                "abstracts_open": self.options.abstracts == "open",
+            }
+            return self._render(WEEKLY_TEMPLATE, context)
+
+        def fits(page: str) -> bool:
+            return len(page.encode("utf-8")) <= MAX_PAGE_BYTES
+
+        for abstracts in (True, False):
+            page = text(abstracts, None)
+            if fits(page):
+                return page
+        longest = max(len(group.papers) for group in week.groups)
+        cap = _largest_fitting(
+            0, longest, lambda cap: len(text(False, cap).encode("utf-8")), MAX_PAGE_BYTES
+        )
+        return text(False, cap)
+
     # --- README section ---
 
-    def readme_section(self, lists: Sequence[tuple[str, str, DaySummary | None]]) -> str:
-        """The README section, markers included (a blank line before the end marker, none after)."""
+    def readme_section(
+        self,
+        lists: Sequence[tuple[str, str, DaySummary | None]],
+        *,
+        weeks: Mapping[str, WeekSummary] | None = None,
+        feeds: Collection[str] = (),
+    ) -> str:
+        """The README section, markers included (a blank line before the end marker, none after).
+
+        `weeks` gives a list's newest weekly digest by slug; a slug in `feeds` has an Atom feed.
+        """
         source = layout.README
         views: list[ReadmeList] = []
         for slug, name, latest in lists:
@@ -608,6 +900,8 @@ class Renderer:
                     name=name,
                     archive=layout.link(source, layout.list_archive(slug)),
                     latest=latest_view,
+                    week=_week_link(source, slug, weeks[slug]) if weeks and slug in weeks else None,
+                    feed=layout.link(source, layout.feed(slug)) if slug in feeds else None,
                 )
             )
         context = {"title": self.options.title, "lists": tuple(views)}
@@ -615,21 +909,150 @@ class Renderer:
         return f"{START_MARKER}\n{body}\n\n{END_MARKER}"
 
 
-def _largest_fitting(start: int, high: int, fits: Callable[[int], bool]) -> int:
-    """The largest `end` in (start, high] with `fits(end)`; at least one entry, at most `high`.
+@dataclass(frozen=True)
+class _Arrangement:
+    """A day's entries in the order its pages show them, with the section of each."""
 
-    A page always takes one entry, even one too large on its own, so splitting always ends.
+    entries: tuple[Entry, ...]
+    groups: tuple[Section, ...]
+    """Every section of the day (with all its entries), in order; none for a flat list."""
+    anchors: tuple[str, ...]
+    part_of: tuple[int, ...]
+    """For each of `entries`, the index of its section in `groups`."""
+    first_of: Mapping[int, int]
+    """For each section with entries shown, the index in `entries` of its first."""
+
+    @classmethod
+    def of(cls, day: DayList, max_papers: int | None) -> _Arrangement:
+        """The day's first `max_papers` entries (all without it), grouped into sections."""
+        chosen = day.entries if max_papers is None else day.entries[:max_papers]
+        groups = sections(day.entries, day.rules.topics)
+        if not groups:
+            return cls(tuple(chosen), (), (), (), {})
+        shown = {group.topic: group.entries for group in sections(chosen, day.rules.topics)}
+        ordered: list[Entry] = []
+        part_of: list[int] = []
+        first_of: dict[int, int] = {}
+        for index, group in enumerate(groups):
+            entries = shown.get(group.topic, ())
+            if entries:
+                first_of[index] = len(ordered)
+            ordered.extend(entries)
+            part_of.extend([index] * len(entries))
+        anchors = tuple(_anchors([group.name for group in groups]))
+        return cls(tuple(ordered), groups, anchors, tuple(part_of), first_of)
+
+    def parts(self, views: Sequence[EntryView], start: int, end: int) -> list[SectionView]:
+        """The sections' parts on the page holding entries [start, end)."""
+        out: list[SectionView] = []
+        at = start
+        while at < end and self.groups:
+            index, stop = self.part_of[at], at
+            while stop < end and self.part_of[stop] == index:
+                stop += 1
+            continued = self.first_of[index] < at
+            out.append(
+                SectionView(
+                    name=self.groups[index].name,
+                    anchor=None if continued else self.anchors[index],
+                    continued=continued,
+                    entries=tuple(views[at:stop]),
+                )
+            )
+            at = stop
+        return out
+
+    def contents(
+        self, day: DayList, number: int, bounds: Sequence[tuple[int, int]] | None
+    ) -> list[ContentsItem]:
+        """The table of contents of page `number` of the pages with these `bounds`.
+
+        Without `bounds` (while measuring a page) it is the longest it can be: every link to
+        the farthest page, every entry counted as hidden.
+        """
+        source = layout.day_page(day.slug, day.date, number)
+        on_pages = bounds[-1][1] if bounds else len(self.entries)
+        farthest = max(len(day.entries), 2)
+        items: list[ContentsItem] = []
+        for index, group in enumerate(self.groups):
+            first = self.first_of.get(index)
+            href = None
+            if first is not None and first < on_pages:
+                if bounds is None:
+                    pages = (layout.day_page(day.slug, day.date, n) for n in (1, farthest))
+                    target = max((layout.link(source, page) for page in pages), key=len)
+                else:
+                    page = next(n for n, (_, end) in enumerate(bounds, 1) if first < end)
+                    target = (
+                        ""
+                        if page == number
+                        else layout.link(source, layout.day_page(day.slug, day.date, page))
+                    )
+                href = f"{target}#{self.anchors[index]}"
+            listed = sum(1 for at in range(on_pages) if self.part_of[at] == index)
+            hidden = len(group.entries) - (0 if bounds is None else listed)
+            items.append(ContentsItem(group.name, href, len(group.entries), hidden))
+        return items
+
+
+def _anchors(names: Sequence[str]) -> list[str]:
+    """Ids for where the sections start: `topic-` and the name's slug (`topic-3` for a name
+    without ASCII letters or digits), made unique with `-2`, `-3`, … when two would meet.
+
+    Explicit anchors (`<a name>`, as GitHub documents for custom anchors) do not depend on
+    how GitHub turns headings into ids, and stay apart from every heading's own id.
     """
-    if high <= start + 1 or fits(high):
+    used: set[str] = set()
+    anchors: list[str] = []
+    for index, name in enumerate(names, 1):
+        base = f"topic-{slugify(name) or index}"
+        anchor, suffix = base, 2
+        while anchor in used:
+            anchor, suffix = f"{base}-{suffix}", suffix + 1
+        used.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
+def _largest_fitting(start: int, high: int, size: Callable[[int], int], limit: int) -> int:
+    """The largest `end` in (start, high] whose page, `size(end)` bytes, is at most `limit`;
+    at least `start + 1`, since a page always takes one entry, even one too large on its own.
+
+    A page grows with its entries, nearly in proportion, so each guess is read off the sizes
+    measured so far (a secant step) and a page is rendered four or five times, where a binary
+    search over 500 entries renders it ten; after a few steps it falls back to bisection.
+    """
+    first = start + 1
+    if high <= first:
         return high
-    low, high = start + 1, high - 1  # fits(low) is assumed; fits(high + 1) is false
-    while low < high:
-        middle = (low + high + 1) // 2
-        if fits(middle):
-            low = middle
+    good, good_size = first, size(first)
+    if good_size > limit:
+        return good
+    bad: int | None = None
+    bad_size = 0
+    probe = min(high, first + 7)  # a second point, for the size of an entry
+    for step in itertools.count():
+        if probe <= good or (bad is not None and probe >= bad):
+            probe = (good + (high + 1 if bad is None else bad)) // 2
+        measured = size(probe)
+        if measured <= limit:
+            sample = (good, good_size)
+            good, good_size = probe, measured
+            if good == high:
+                return high
         else:
-            high = middle - 1
-    return low
+            sample = (probe, measured) if bad is None else (bad, bad_size)
+            bad, bad_size = probe, measured
+        if bad is not None and bad - good <= 1:
+            return good
+        other, other_size = (bad, bad_size) if bad is not None else sample
+        slope = (other_size - good_size) / (other - good) if other != good else 0.0
+        if step >= 4 or slope <= 0:
+            probe = (good + (high + 1 if bad is None else bad)) // 2
+        else:
+            probe = good + max(1, int((limit - good_size) / slope))
+            probe = min(probe, high if bad is None else bad - 1)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # --- the README -----------------------------------------------------------------------------

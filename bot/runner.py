@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 
-from bot import layout, views
+from bot import index, layout, views
 from bot.config import Config, ListSettings
 from bot.match import Matcher
-from bot.models import DayList, Hit, Paper, RunState, Window
+from bot.models import DayList, Hit, Paper, Rules, RunState, Window
 from bot.query import build_queries
 from bot.rank import rank
 from bot.render import Renderer
@@ -63,20 +63,17 @@ class RunReport:
         return tuple(change.path for change in self.changes)
 
 
-def _day(
+def build_day(
     settings: ListSettings,
+    rules: Rules,
     run_date: date,
     papers: Sequence[Paper],
     history: views.History,
 ) -> tuple[DayList | None, ListOutcome]:
-    """The list's day after this run: today's earlier entries kept, new matches added."""
-    matcher = Matcher(settings.rules)
-    elsewhere = {
-        entry.paper.id
-        for day, listed in history.items()
-        if day != run_date
-        for entry in listed.entries
-    }
+    """The list's day after this run: today's earlier entries kept, new matches added, and
+    every paper listed on another day of the list left out (`run` and `backfill` share it)."""
+    matcher = Matcher(rules)
+    elsewhere = index.listed_ids(history, except_day=run_date)
     found: dict[str, tuple[Paper, tuple[Hit, ...]]] = {}
     for paper in papers:
         hits = matcher.match(paper)
@@ -95,7 +92,7 @@ def _day(
     outcome = ListOutcome(settings.slug, settings.name, matched, new, len(kept))
     if not kept:
         return None, outcome
-    day = DayList(settings.slug, settings.name, run_date, settings.rules, rank(kept))
+    day = DayList(settings.slug, settings.name, run_date, rules, rank(kept, rules))
     return day, outcome
 
 
@@ -117,10 +114,7 @@ def run(
         lookback_days=config.lookback_days,
         max_lookback_days=config.max_lookback_days,
     )
-    histories = {
-        settings.slug: {d.date: d for d in store.load_days(settings.slug)}
-        for settings in config.lists
-    }
+    histories = {s.slug: index.load_history(store, s.slug) for s in config.lists}
     report = fetch(build_queries([s.rules for s in config.lists], planned.window), planned.window)
 
     data: list[Change] = []
@@ -128,17 +122,24 @@ def run(
     outcomes: list[ListOutcome] = []
     for settings in config.lists:
         history = histories[settings.slug]
-        day, outcome = _day(settings, run_date, report.papers, history)
+        rules = config.rules_for(settings)
+        day, outcome = build_day(settings, rules, run_date, report.papers, history)
         outcomes.append(outcome)
         if day is not None:
             change = Change(layout.day_json(settings.slug, run_date), day_json(day))
             if pending(store, [change]):
                 data.append(change)
-                changed[settings.slug] = [run_date]
             history[run_date] = day
+        # The run's own day, and any day a killed run wrote after the last run state, have their
+        # views rebuilt (identical bytes drop out), so a run repairs whatever a kill left.
+        redo = [d for d in history if d == run_date or state is None or d > state.date]
+        if redo:
+            changed[settings.slug] = sorted(redo)
 
-    changes = data + views.all_views(store, renderer, config, histories, changed)
-    if data and (state is None or run_date >= state.date):
+    changes = data + index.index_changes(histories, data)
+    changes += views.all_views(store, renderer, config, histories, changed)
+    listed = any(run_date in histories[settings.slug] for settings in config.lists)
+    if listed and (state is None or run_date >= state.date):
         start = state.window_start if state and state.date == run_date else planned.window.start
         changes.append(Change(layout.STATE, state_json(RunState(run_date, start))))
     todo = pending(store, changes)
@@ -160,11 +161,10 @@ def render_all(
     config: Config, store: Store, renderer: Renderer, *, dry_run: bool = False
 ) -> tuple[Change, ...]:
     """Rebuild every view from the stored JSON (after a template or config change)."""
-    histories = {
-        settings.slug: {d.date: d for d in store.load_days(settings.slug)}
-        for settings in config.lists
-    }
-    todo = pending(store, views.all_views(store, renderer, config, histories, {}, everything=True))
+    histories = {s.slug: index.load_history(store, s.slug) for s in config.lists}
+    changes = index.index_changes(histories, [], everything=True)
+    changes += views.all_views(store, renderer, config, histories, {}, everything=True)
+    todo = pending(store, changes)
     if not dry_run:
         apply(store, todo)
     return tuple(todo)

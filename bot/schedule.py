@@ -122,6 +122,35 @@ def announcements_on(list_date: date, zone: ZoneInfo, holidays: frozenset[date])
     ]
 
 
+def list_date_of(submitted: datetime, zone: ZoneInfo, holidays: frozenset[date]) -> date:
+    """The list date a back-filled paper submitted then goes to: the date, in `zone`, of the
+    announcement that carries it (DESIGN "Dates"; moderation holds are ignored)."""
+    return announced_at(submitted, holidays).astimezone(zone).date()
+
+
+def submissions_listed(
+    first: date, last: date, zone: ZoneInfo, holidays: frozenset[date]
+) -> tuple[datetime, datetime]:
+    """The submission times `[start, end)` (aware, UTC) whose announcement falls on a list date
+    from `first` to `last` (inclusive) in `zone`.
+
+    `announced_at` only changes at the 14:00 US Eastern deadline, so both ends are deadlines:
+    the first one whose submissions are listed on `first` or later, and the first one whose
+    submissions are listed after `last`.
+    """
+
+    def first_deadline_listed_from(day: date) -> datetime:
+        # A deadline a month before is always announced before `day` (nothing waits that long).
+        deadline = day - 30 * _DAY
+        while True:
+            cutoff = datetime.combine(deadline, DEADLINE, tzinfo=ANNOUNCE_TZ)
+            if list_date_of(cutoff, zone, holidays) >= day:
+                return cutoff.astimezone(UTC)
+            deadline += _DAY
+
+    return first_deadline_listed_from(first), first_deadline_listed_from(last + _DAY)
+
+
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import arxiv  # type: ignore[import-untyped]
+import arxiv._feed as arxiv_feed  # type: ignore[import-untyped]
 import requests
 import urllib3
 from lxml import etree  # type: ignore[import-untyped]
@@ -48,6 +49,7 @@ __all__ = [
     "FetchReport",
     "endpoint_from_env",
     "pacing_delay",
+    "papers_of",
     "parse_retry_after",
     "retry_wait",
     "strip_version",
@@ -235,6 +237,9 @@ class _Run:
     total_results: int = 0
     last_total: int = 0
     papers: dict[str, Paper] = field(default_factory=dict)
+    on_paper: Callable[[Paper], None] | None = None
+    page: list[Paper] = field(default_factory=list)
+    """The papers of the last page the adapter checked (read once, in the same lxml pass)."""
 
 
 class _CheckingAdapter(HTTPAdapter):
@@ -279,6 +284,8 @@ def _timed_out(error: BaseException) -> bool:
     for _ in range(6):
         if seen is None:
             return False
+        if isinstance(seen, urllib3.exceptions.NewConnectionError):
+            return False  # refused or unresolvable: urllib3 files it under timeouts, it is not one
         if isinstance(seen, TimeoutError | urllib3.exceptions.TimeoutError):
             return True
         inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
@@ -311,6 +318,9 @@ class ArxivSource:
         adapter = _CheckingAdapter(self)
         self._client._session.mount("http://", adapter)
         self._client._session.mount("https://", adapter)
+        # The package would parse each page a second time, into Results, at three times the
+        # cost of the pass that checks it: the papers that pass makes are handed over instead.
+        self._client._parse_feed = self._parsed_page
         self._last_request_end: float | None = None
         self._run: _Run | None = None
 
@@ -329,9 +339,21 @@ class ArxivSource:
         """The gap kept between requests, in seconds (after the 3-second floor)."""
         return self._delay
 
-    def fetch(self, queries: Sequence[str], window: Window) -> FetchReport:
-        """Every paper the queries find that was published inside the window."""
-        run = _Run(window=window, deadline_at=self._clock.monotonic() + self._settings.deadline)
+    def fetch(
+        self,
+        queries: Sequence[str],
+        window: Window,
+        *,
+        on_paper: Callable[[Paper], None] | None = None,
+    ) -> FetchReport:
+        """Every paper the queries find that was published inside the window.
+
+        With `on_paper`, each paper is handed over as it arrives (newest submission first within
+        a query, as arXiv sorts them) instead of being collected: the report then holds none,
+        and a long fetch (`backfill`) keeps no more than one page in memory.
+        """
+        deadline_at = self._clock.monotonic() + self._settings.deadline
+        run = _Run(window=window, deadline_at=deadline_at, on_paper=on_paper)
         self._run = run
         try:
             for query in queries:
@@ -364,7 +386,7 @@ class ArxivSource:
                         if total > MAX_RESULTS_PER_QUERY:
                             break
                     received += 1
-                    self._keep(to_paper(result), run)
+                    self._keep(result if isinstance(result, Paper) else to_paper(result), run)
                 else:
                     run.total_results += run.last_total if total is None else total
                     return
@@ -397,6 +419,9 @@ class ArxivSource:
 
     def _keep(self, paper: Paper, run: _Run) -> None:
         if not run.window.start <= paper.published < run.window.end:
+            return
+        if run.on_paper is not None:
+            run.on_paper(paper)
             return
         kept = run.papers.get(paper.id)
         if kept is None or paper.version > kept.version:
@@ -431,7 +456,8 @@ class ArxivSource:
         if failures > self._settings.retries:
             raise self._give_up(fault.cause, failures)
         wait = retry_wait(failures, self._settings.backoff, fault.retry_after)
-        if self._clock.monotonic() + wait > run.deadline_at:
+        if self._clock.monotonic() + wait >= run.deadline_at:
+            # a wait ending at the deadline would leave no time for the try it waits for
             raise self._give_up(fault.cause, failures, deadline=True)
         self._log.warning(
             "arXiv at %s: %s; retry %d of %d in %g s",
@@ -536,6 +562,99 @@ class ArxivSource:
             )
         if self._run is not None:
             self._run.last_total = total
+            self._run.page = papers_of(root, self._log)
+
+    def _parsed_page(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
+        """Stands in for `arxiv.Client._parse_feed` (what its paging calls for each page): one
+        request through the checking adapter, whose lxml pass also read the page's papers."""
+        run = self._run
+        if run is None:  # pragma: no cover - the client is only driven by `fetch`
+            raise FetchError("arXiv was asked outside a fetch", fix="report this as a bug")
+        run.page = []
+        self._client._session.get(url, headers={"user-agent": _USER_AGENT})
+        header = arxiv_feed.FeedHeader(total_results=run.last_total)
+        feed = arxiv_feed.ParsedFeed(header=header, results=run.page)  # Papers, not Results
+        if not run.page and not first_page:
+            raise arxiv.UnexpectedEmptyPageError(url, _try_index, feed)
+        return feed
+
+
+_USER_AGENT = f"arxiv.py/{arxiv.__version__}"
+"""What the package sends (its `_USER_AGENT`): the requests look the same to arXiv."""
+
+_ENTRY = "{http://www.w3.org/2005/Atom}entry"
+_ATOM_ID = "{http://www.w3.org/2005/Atom}id"
+_AUTHOR = "{http://www.w3.org/2005/Atom}author"
+_NAME = "{http://www.w3.org/2005/Atom}name"
+_CATEGORY = "{http://www.w3.org/2005/Atom}category"
+_PRIMARY = "{http://arxiv.org/schemas/atom}primary_category"
+_FIELDS = {
+    "{http://www.w3.org/2005/Atom}title": "title",
+    "{http://www.w3.org/2005/Atom}summary": "summary",
+    "{http://www.w3.org/2005/Atom}published": "published",
+    "{http://www.w3.org/2005/Atom}updated": "updated",
+    "{http://arxiv.org/schemas/atom}comment": "comment",
+    "{http://arxiv.org/schemas/atom}journal_ref": "journal_ref",
+    "{http://arxiv.org/schemas/atom}doi": "doi",
+}
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return _utc(moment)
+
+
+def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
+    """The papers of a checked feed, one pass over its entries: what `to_paper` makes of the
+    package's Results, entries without an id or dates left out as the package leaves them."""
+    papers: list[Paper] = []
+    for entry in root.iterchildren(_ENTRY):
+        found: dict[str, str | None] = {}
+        authors: list[str] = []
+        categories: list[str] = []
+        entry_id, primary = "", ""
+        for child in entry:
+            tag = child.tag
+            if tag == _AUTHOR:
+                name = child.find(_NAME)
+                authors.append(_text(None if name is None else name.text))
+            elif tag == _CATEGORY:
+                term = child.get("term")
+                if term is not None:
+                    categories.append(term)
+            elif tag == _PRIMARY:
+                primary = child.get("term") or ""
+            elif tag == _ATOM_ID:
+                entry_id = child.text or ""
+            elif tag in _FIELDS:
+                found.setdefault(_FIELDS[tag], child.text)
+        published, updated = _when(found.get("published")), _when(found.get("updated"))
+        if not entry_id or published is None or updated is None:
+            log.warning("arXiv sent an entry without its id or dates: %r left out", entry_id)
+            continue
+        paper_id, version = strip_version(entry_id)
+        papers.append(
+            Paper(
+                id=paper_id,
+                version=version,
+                title=_text(found.get("title")),
+                authors=tuple(authors),
+                abstract=_text(found.get("summary")),
+                primary_category=primary or (categories[0] if categories else ""),
+                categories=tuple(categories),
+                published=published,
+                updated=updated,
+                comment=_optional(found.get("comment")),
+                journal_ref=_optional(found.get("journal_ref")),
+                doi=_optional(found.get("doi")),
+            )
+        )
+    return papers
 
 
 def _int(text: str | None) -> int | None:

@@ -2,7 +2,13 @@
 
 Everything the bot knows about earlier days is read from `lists/<slug>/<YYYY>/<date>.json`;
 besides them it keeps only `lists/.state.json`. Files are replaced atomically, so a run
-killed at any moment leaves every file whole.
+killed at any moment leaves every file whole; the temp file a kill may leave beside its target
+(`.<name>.<random>.tmp`) is removed by the next `apply`.
+
+Test hooks (crash-safety tests, tests/test_crash.py; they do nothing when unset):
+`ARXIV_BOT_TEST_KILL_AFTER_WRITES=N` makes the process SIGKILL itself right after the N-th file
+replacement of `apply`; `ARXIV_BOT_TEST_KILL_DURING_WRITE=N` makes it SIGKILL itself while
+writing the N-th file, with half of the text in the temp file and the target not yet replaced.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,11 +26,14 @@ from typing import Any, cast
 
 from bot import layout
 from bot.errors import StoreError
-from bot.models import DayList, Entry, Hit, Keyword, Paper, Rules, RunState, Where
+from bot.models import DayList, Entry, Hit, Keyword, Paper, Rules, RunState, Sort, Topic, Where
 
 _DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 _YEAR_DIR = re.compile(r"^\d{4}$")
+_TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+"""A temp file of `write_atomic` (mkstemp: 8 random characters), left behind by a kill."""
 _WHERE: frozenset[str] = frozenset({"title", "abstract", "authors"})
+_SORTS: frozenset[str] = frozenset({"relevance", "newest"})
 
 
 # --- JSON <-> values --------------------------------------------------------------------------
@@ -74,6 +84,11 @@ def day_json(day: DayList) -> str:
             "authors": list(day.rules.authors),
             "categories": list(day.rules.categories),
             "exclude": [_keyword_json(k) for k in day.rules.exclude],
+            "topics": [
+                {"name": topic.name, "keywords": [_keyword_json(k) for k in topic.keywords]}
+                for topic in day.rules.topics
+            ],
+            "sort": day.rules.sort,
         },
         "papers": [paper_json(entry) for entry in day.entries],
     }
@@ -125,6 +140,22 @@ class _Reader:
             else:
                 raise self.fail(f"{key!r} holds {item!r}, not a keyword")
         return tuple(out)
+
+    def topics(self, data: Mapping[str, object]) -> tuple[Topic, ...]:
+        value = data.get("topics", [])
+        if not isinstance(value, list):
+            raise self.fail("'topics' is not a list")
+        topics = []
+        for item in value:
+            topic = self.obj(item, "a topic")
+            topics.append(Topic(self.text(topic, "name"), self.keywords(topic, "keywords")))
+        return tuple(topics)
+
+    def sort(self, data: Mapping[str, object]) -> Sort:
+        value = data.get("sort", "relevance")
+        if value not in _SORTS:
+            raise self.fail(f"'sort' is {value!r}, not 'relevance' or 'newest'")
+        return cast(Sort, value)
 
     def time(self, data: Mapping[str, object], key: str) -> datetime:
         raw = self.text(data, key)
@@ -201,6 +232,8 @@ def parse_day(text: str, path: Path) -> DayList:
             authors=reader.texts(rules, "authors"),
             categories=reader.texts(rules, "categories"),
             exclude=reader.keywords(rules, "exclude"),
+            topics=reader.topics(rules),
+            sort=reader.sort(rules),
         ),
         entries=tuple(_entry(reader, item) for item in papers),
     )
@@ -291,12 +324,36 @@ def state_json(state: RunState) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step: a temp file beside it, flushed, then renamed."""
+KILL_AFTER_WRITES = "ARXIV_BOT_TEST_KILL_AFTER_WRITES"
+KILL_DURING_WRITE = "ARXIV_BOT_TEST_KILL_DURING_WRITE"
+_replaced = 0
+"""Files this process has replaced through `apply` (counted for the test hooks only)."""
+
+
+def _test_kill(hook: str, count: int) -> bool:
+    """True when the test hook `hook` is set to `count` (never when it is unset)."""
+    value = os.environ.get(hook)
+    return value is not None and value.strip() == str(count)
+
+
+def _die() -> None:  # pragma: no cover - the process ends here
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def write_atomic(path: Path, text: str, *, torn: bool = False) -> None:
+    """Replace `path` with `text` in one step: a temp file beside it, flushed, then renamed.
+
+    `torn` is for the crash tests only: half the text is written, then the process is killed.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            if torn:
+                handle.write(text[: len(text) // 2])
+                handle.flush()
+                os.fsync(handle.fileno())
+                _die()
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -324,17 +381,40 @@ def pending(store: Store, changes: Iterable[Change]) -> list[Change]:
     return out
 
 
+def stale_temp_files(store: Store) -> list[Path]:
+    """Temp files a killed run left beside the files it was replacing (lists/ and the root)."""
+    found = [
+        path
+        for path in store.path(layout.LISTS).rglob(".*.tmp")
+        if path.is_file() and _TEMP_FILE.match(path.name)
+    ]
+    found += [
+        path
+        for path in store.root.glob(f".{layout.README.name}.*.tmp")
+        if path.is_file() and _TEMP_FILE.match(path.name)
+    ]
+    return sorted(found)
+
+
 def apply(store: Store, changes: Sequence[Change]) -> None:
-    """Carry out changes in the given order, each atomically."""
+    """Carry out changes in the given order, each atomically; first remove what a killed run
+    left half-written (temp files, never a real file)."""
+    global _replaced  # noqa: PLW0603 - a per-process count for the test hooks only
+    for stale in stale_temp_files(store):
+        stale.unlink(missing_ok=True)
     for change in changes:
         target = store.path(change.path)
         try:
             if change.text is None:
                 target.unlink(missing_ok=True)
             else:
-                write_atomic(target, change.text)
+                torn = _test_kill(KILL_DURING_WRITE, _replaced + 1)
+                write_atomic(target, change.text, torn=torn)
         except OSError as error:
             raise StoreError(
                 f"cannot write {target}: {error}",
                 "check that the folder is writable and the disk is not full",
             ) from error
+        _replaced += 1
+        if _test_kill(KILL_AFTER_WRITES, _replaced):
+            _die()

@@ -8,6 +8,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from bot.backfill import BackfillReport
 from bot.runner import RunReport
 from bot.store import Change
 
@@ -60,6 +61,44 @@ def run_summary(report: RunReport, *, quiet_reason: str | None) -> RenderableTyp
         parts.append(Text(reason))
     parts.extend(_files(report.changes, report.dry_run))
     return Group(*parts)
+
+
+def backfill_summary(report: BackfillReport) -> RenderableType:
+    """The dates built, what it cost at arXiv (against the fewest requests its limits allow),
+    papers and day files per list, and the files and commits written."""
+    span = f"{report.since.isoformat()} to {report.until.isoformat()}"
+    if report.window is None:
+        return Text(
+            f"Nothing to back-fill from {span}: every list date was built before, or arXiv "
+            "announced nothing on it."
+        )
+    window = report.window
+    parts: list[RenderableType] = [
+        Text(
+            f"arxiv-bot backfill for {span}: {_plural(report.dates, 'list date')} built from "
+            f"{_plural(report.results, 'result')} in {_plural(report.requests, 'request')} "
+            f"(the fewest arXiv's limits allow: {report.minimum}), submissions "
+            f"{window.start.strftime(_TIME)} → {window.end.strftime(_TIME)}"
+        )
+    ]
+    table = Table(box=None, pad_edge=False)
+    table.add_column("list")
+    table.add_column("days written", justify="right")
+    table.add_column("papers", justify="right")
+    for total in report.lists:
+        table.add_row(Text(total.name), str(total.days), str(total.papers))
+    parts.append(table)
+    files = len({change.path for change in report.changes})
+    commits = len(report.commits)
+    line = f"Wrote {_plural(files, 'file')}" if files else "No file changed"
+    if commits:
+        line += f" in {_plural(commits, 'commit')}"
+    parts.append(Text(line + "."))
+    return Group(*parts)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def render_summary(changes: Sequence[Change], *, dry_run: bool) -> RenderableType:

@@ -4,7 +4,8 @@ Titles, authors, comments and abstracts are arbitrary text (LaTeX source, `*`, `
 URLs, control characters). Each escaper here targets one context of a page:
 
 - `md_inline`: Markdown inline text (link text, emphasis, a line of a list item);
-- `html_text`: text inside the raw HTML `<details>` block, which Markdown leaves alone;
+- `html_text`: text inside the raw HTML `<details>` block, which Markdown leaves alone
+  (`html_marked`: the same, with given spans in bold);
 - `code_span`: a Markdown code span (keywords, categories, ids).
 
 All three first `clean` the text: control characters dropped, every run of whitespace one
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 
 WORD_JOINER = "\u2060"
 """Invisible, zero-width, no line break: splits `:name:` and `@name` without showing."""
@@ -28,6 +31,11 @@ _DROPPED = re.compile(
     "\ud800-\udfff"  # lone surrogates: not encodable as UTF-8
     "]"
 )
+_GAP = re.compile(rf"[\s{_DROPPED.pattern[1:-1]}]*")
+"""Characters that `clean` drops or turns into (at most) one space."""
+_IRREGULAR_GAP = re.compile(rf"[\s{_DROPPED.pattern[1:-1]}]{{2,}}|{_DROPPED.pattern}|\A\s|\s\Z")
+"""Where `clean` changes the length of the text: runs of two or more dropped or whitespace
+characters, a dropped character, whitespace at either end (a lone inner space stays one)."""
 _SHORTCODE = re.compile(r":(?=[A-Za-z0-9_+-]+:)")
 """A colon that opens something GitHub would turn into an emoji (`:smile:`, `:100:`)."""
 _AT = re.compile(r"@(?=\S)")
@@ -77,7 +85,75 @@ def html_text(text: str) -> str:
     One line matters: a blank line would end the `<details>` HTML block and hand the rest of
     the abstract back to the Markdown parser.
     """
-    return html.escape(inert(clean(text)), quote=True).replace("$", "&#36;")
+    return _escape_html(inert(clean(text)))
+
+
+def _escape_html(text: str) -> str:
+    """Character by character, so that escaping pieces and joining them escapes the whole."""
+    return html.escape(text, quote=True).replace("$", "&#36;")
+
+
+def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`html_text(text)` with the characters of each (start, end) span of `text` in <b>…</b>.
+
+    Without its `<b>` and `</b>` tags the result is exactly `html_text(text)` (escaped text
+    holds no `<`): the spans are mapped onto the cleaned, inert text, whose pieces are then
+    escaped one by one. A span showing as nothing (whitespace, dropped characters) is left
+    out; overlapping and touching spans become one.
+    """
+    if not spans:
+        return html_text(text)
+    cleaned = clean(text)
+    # clean() keeps every character but those in "irregular" gaps (dropped characters, runs
+    # of whitespace, whitespace at either end), which become one space or nothing: so a kept
+    # character moves back by what the irregular gaps before it removed.
+    gap_ends: list[int] = []
+    removed: list[int] = []
+    for gap in _IRREGULAR_GAP.finditer(text):
+        inside = gap.start() > 0 and gap.end() < len(text)
+        shown_as = 1 if inside and _DROPPED.sub("", gap.group()) else 0
+        gap_ends.append(gap.end())
+        removed.append((removed[-1] if removed else 0) + len(gap.group()) - shown_as)
+
+    def moved(index: int) -> int:
+        """Where the kept character `text[index]` is in the cleaned text."""
+        before = bisect_right(gap_ends, index)
+        return index - (removed[before - 1] if before else 0)
+
+    # Where inert() puts a word joiner: before these positions of the cleaned text.
+    joiners = sorted(
+        match.start() + 1 for pattern in (_SHORTCODE, _AT) for match in pattern.finditer(cleaned)
+    )
+    cuts = zip([0, *joiners], [*joiners, len(cleaned)], strict=True)
+    shown = WORD_JOINER.join(cleaned[start:end] for start, end in cuts)
+    if shown != inert(cleaned):  # pragma: no cover - the joiners are inert()'s own
+        return html_text(text)
+    marks: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        # The first kept character at or after `start`, the last one before `end`.
+        skipped = _GAP.match(text, max(start, 0))
+        first_kept = skipped.end() if skipped else max(start, 0)
+        last_kept = min(end, len(text)) - 1
+        while last_kept >= first_kept and _GAP.fullmatch(text[last_kept]):
+            last_kept -= 1
+        if last_kept < first_kept:
+            continue
+        head, tail = moved(first_kept), moved(last_kept) + 1
+        if cleaned[head] != text[first_kept] or cleaned[tail - 1] != text[last_kept]:
+            return html_text(text)  # pragma: no cover - the mapping is clean()'s own
+        first = head + bisect_right(joiners, head)
+        last = tail + bisect_right(joiners, tail)
+        if marks and first <= marks[-1][1]:
+            marks[-1] = (marks[-1][0], max(marks[-1][1], last))
+        else:
+            marks.append((first, last))
+    out: list[str] = []
+    done = 0
+    for first, last in marks:
+        out += [_escape_html(shown[done:first]), "<b>", _escape_html(shown[first:last]), "</b>"]
+        done = last
+    out.append(_escape_html(shown[done:]))
+    return "".join(out)
 
 
 def code_span(text: str) -> str:
@@ -111,3 +187,13 @@ def code_url(*texts: str | None) -> str | None:
             if len([part for part in path.split("/") if part]) >= 2:
                 return url
     return None
+
+
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 forbids anywhere in a document (controls, surrogates, U+FFFE, U+FFFF)."""
+
+
+def xml_text(text: str) -> str:
+    """`clean(text)` of the text without the characters XML 1.0 forbids: safe for a feed or an
+    SVG chart."""
+    return clean(_NOT_XML.sub("", text))

@@ -6,14 +6,15 @@ the real arxiv client at `server.url`. Each request is answered by the first of:
 1. the script: `server.script(...)` queues responses consumed one per request: recorded files
    (`recorded(name)`), statuses (`status(503)`, `status(429, retry_after="7")`), arXiv's 400
    error feed (`error_feed(msg)`), redirects (`redirect(url)`), network faults (`reset()`,
-   `hang()`), broken feeds (`truncated()`, `not_xml()`, `empty_page(total)`);
+   `hang()`), broken feeds (`truncated()`, `not_xml()`, `empty_page(total)`), or the answer
+   the request would get anyway (`normal()`, to fail a later request only);
    `server.serve_file(name)` queues a recorded file;
 2. recorded pages by `start`: `server.serve_pages({0: name0, 10: name10}, total_results=20)`;
 3. a recorded file for every request: `server.serve_file(name, times=None)`;
 4. the corpus: `server.corpus = [FeedEntry, ...]` (e.g. from `entries_from_fixture(name)`),
-   filtered by the query's `submittedDate` range and `cat:` terms (ignoring keyword and author
-   terms, so always a superset), by `visible_after` against `server.now`, sorted newest first,
-   paged by `start`/`max_results`, rendered in arXiv's current Atom format;
+   filtered by `id_list`, the query's `submittedDate` range and `cat:` terms (ignoring keyword
+   and author terms, so always a superset), by `visible_after` against `server.now`, sorted
+   newest first, paged by `start`/`max_results`, rendered in arXiv's current Atom format;
 5. otherwise HTTP 404 "nothing to serve".
 
 `server.requests` records every request (path and query parameters, parsed).
@@ -31,6 +32,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -286,7 +288,7 @@ class Request:
     def max_results(self) -> int:
         return int(self.params.get("max_results", "10") or 10)
 
-    @property
+    @cached_property
     def date_range(self) -> tuple[datetime, datetime] | None:
         """The `submittedDate` range asked for (inclusive, to the minute), if any."""
         found = _DATES.search(self.search_query)
@@ -295,18 +297,24 @@ class Request:
         low, high = (datetime.strptime(s, "%Y%m%d%H%M").replace(tzinfo=UTC) for s in found.groups())
         return low, high
 
-    @property
+    @cached_property
     def categories(self) -> tuple[tuple[str, bool], ...]:
         """The `cat:` terms, each with whether it is a prefix (`cat:astro-ph*`)."""
         return tuple((name, star == "*") for name, star in _CATEGORY.findall(self.search_query))
 
-    @property
+    @cached_property
     def has_terms(self) -> bool:
         """True when the query also names keywords or authors (the server ignores those)."""
         return _FIELD.search(self.search_query) is not None
 
+    @cached_property
+    def id_list(self) -> frozenset[str]:
+        """The ids of `id_list`, without versions (empty when the request names none)."""
+        ids = (part.strip() for part in self.params.get("id_list", "").split(","))
+        return frozenset(re.sub(r"v\d+$", "", part) for part in ids if part)
 
-Kind = Literal["body", "reset", "hang", "truncated", "empty_page"]
+
+Kind = Literal["body", "reset", "hang", "truncated", "empty_page", "normal"]
 
 
 @dataclass(frozen=True)
@@ -362,6 +370,11 @@ def not_xml() -> Scripted:
     """HTTP 200 with an HTML page instead of a feed (as proxies and error pages send)."""
     page = b"<!DOCTYPE html>\n<html><body><h1>Service unavailable</h1></body></html>\n"
     return Scripted("body", body=page, headers=(("Content-Type", "text/html"),))
+
+
+def normal() -> Scripted:
+    """The answer the request would get without a script (to fail a later request only)."""
+    return Scripted("normal")
 
 
 def empty_page(total_results: int = 1000) -> Scripted:
@@ -506,6 +519,8 @@ class ArxivServer:
         with self._lock:
             self.requests.append(request)
             scripted = self._script.popleft() if self._script else None
+        if scripted is not None and scripted.kind == "normal":
+            scripted = None
         if scripted is not None and scripted.kind not in {"truncated", "empty_page"}:
             return scripted
         body = self._normal_body(request)
@@ -532,6 +547,8 @@ class ArxivServer:
 
 
 def _qualifies(entry: FeedEntry, request: Request) -> bool:
+    if request.id_list and entry.id not in request.id_list:
+        return False
     span = request.date_range
     if span is not None:
         minute = entry.published.astimezone(UTC).replace(second=0, microsecond=0)

@@ -56,13 +56,18 @@ def test_a_run_writes_the_day_and_summarises_it(arxiv_server: ArxivServer, tmp_p
     assert "2 papers fetched in 1 request" in output
     assert "LLM Papers" in output
     lines = output.splitlines()
-    written = [line.strip() for line in lines[lines.index("Wrote 6 files:") + 1 :]]
+    written = [line.strip() for line in lines[lines.index("Wrote 11 files:") + 1 :]]
     assert written == [
         "lists/llm-papers/2026/2026-11-20.json",
+        "lists/llm-papers/2026/ids.txt",
         "lists/llm-papers/2026/2026-11-20.md",
         "lists/llm-papers/README.md",
         "lists/llm-papers/2026/README.md",
         "README.md",
+        "lists/llm-papers/weekly/2026-W47.md",
+        "lists/llm-papers/feed.xml",
+        "lists/llm-papers/trend.svg",
+        "lists/llm-papers/keywords.svg",
         "lists/.state.json",
     ]
 
@@ -74,7 +79,7 @@ def test_dry_run_prints_the_files_and_writes_nothing(
     config = _setup(tmp_path, arxiv_server)
     code, output = _invoke("run", "--config", str(config), "--date", "2026-11-20", "--dry-run")
     assert code == 0, output
-    assert "Would write 6 files:" in output
+    assert "Would write 11 files:" in output
     assert _snapshot(tmp_path) == {"config.yml": CONFIG.encode()}
 
 

@@ -14,6 +14,7 @@ import yaml
 import bot.config
 from bot.config import ArxivSettings, Config, load_config, schema, schema_text
 from bot.errors import ConfigError
+from bot.models import Topic
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.yml"
@@ -118,6 +119,37 @@ def test_keyword_groups_authors_exclude_and_quoted_dates_load(tmp_path: Path) ->
     assert (people.keywords, people.rules.authors) == (None, ("Yann LeCun",))
 
 
+def test_topics_and_sort_load_with_the_top_level_sort_as_default(tmp_path: Path) -> None:
+    """Topics keep their order and keywords; a list without `sort` takes the top-level one."""
+    text = (
+        "sort: newest\n"
+        "lists:\n"
+        "  - name: Testing\n"
+        "    keywords: [test*]\n"
+        "    topics:\n"
+        "      - name: LLMs for Testing\n"
+        "        keywords: [LLM, [language, model*]]\n"
+        "      - name: Fuzzing\n"
+        "        keywords: [fuzz*]\n"
+        "  - name: Relevant\n"
+        "    keywords: [x]\n"
+        "    sort: relevance\n"
+    )
+    config = load_config(_write(tmp_path, text))
+    testing, relevant = config.lists
+    assert config.rules_for(testing).topics == (
+        Topic("LLMs for Testing", ("LLM", ("language", "model*"))),
+        Topic("Fuzzing", ("fuzz*",)),
+    )
+    assert (config.rules_for(testing).sort, config.rules_for(relevant).sort) == (
+        "newest",
+        "relevance",
+    )
+    assert (testing.sort, testing.rules.sort) == (None, "relevance")
+    assert config.rules_for(relevant).topics == ()
+    assert load_config(_write(tmp_path, LIST)).sort == "relevance"
+
+
 def test_anchors_and_merge_keys_work_as_yaml_defines_them(tmp_path: Path) -> None:
     """A list may reuse another's keys through an anchor and a merge key (<<)."""
     text = (
@@ -150,8 +182,8 @@ CASES = [
     (
         "foo: 1\n" + LIST,
         ":1: foo: unknown key 'foo'. Allowed here: title, timezone, lookback_days, "
-        "max_lookback_days, repository, branch, abstracts, max_authors, templates, holidays, "
-        "arxiv, github, lists",
+        "max_lookback_days, repository, branch, abstracts, max_authors, sort, templates, "
+        "holidays, arxiv, github, lists",
     ),
     ("timeout: 5\n" + LIST, ":1: timeout: unknown key 'timeout' here: it belongs in arxiv"),
     (
@@ -283,6 +315,60 @@ CASES = [
         "repository: arxiv-daily\n" + LIST,
         ":1: repository: expected owner/name (such as octocat/arxiv-daily), got 'arxiv-daily'",
     ),
+    # topics and sort
+    (
+        LIST + "    topics:\n      - name: Fuzzing\n        keywords: [fuzz*]\n"
+        "      - name: ' fuzzing'\n        keywords: [fuzzer]\n",
+        ":7: lists[0].topics[1].name: the topic name ' fuzzing' is already used by topics[0]: "
+        "give each topic its own name",
+    ),
+    (
+        LIST + "    topics:\n      - name: other\n        keywords: [x]\n",
+        ":5: lists[0].topics[0].name: 'other' is the section of the papers no topic takes: "
+        "give this topic another name",
+    ),
+    (
+        LIST + "    topics:\n      - name: Fuzzing\n        keywords: []\n",
+        ":6: lists[0].topics[0].keywords: the list is empty: give at least one keyword",
+    ),
+    (
+        LIST + "    topics:\n      - name: Fuzzing\n        keywords:\n",
+        ":6: lists[0].topics[0].keywords: the list is empty: give at least one keyword",
+    ),
+    (
+        LIST + "    topics:\n      - name: Fuzzing\n",
+        ":5: lists[0].topics[0].keywords: missing required key 'keywords'",
+    ),
+    (
+        LIST + "    topics:\n      - name: Fuzzing\n        keywords: [fuzz*, '']\n",
+        ":6: lists[0].topics[0].keywords[1]: must not be empty",
+    ),
+    (
+        LIST + "    topics:\n      - name: Fuzzing\n        keywrods: [fuzz*]\n",
+        ":6: lists[0].topics[0].keywrods: unknown key 'keywrods'. Did you mean 'keywords'?",
+    ),
+    (
+        LIST + "    topics:\n      - name: Fuzzing\n        keywords: [x]\n        sort: newest\n",
+        ":7: lists[0].topics[0].sort: unknown key 'sort' here: it belongs in the top level or "
+        "each entry of lists",
+    ),
+    (
+        LIST + "    topics: []\n",
+        ":4: lists[0].topics: the list is empty: give at least one topic, or remove the key",
+    ),
+    (
+        LIST + "    topics: [Fuzzing]\n",
+        ":4: lists[0].topics[0]: expected a mapping, got a string ('Fuzzing')",
+    ),
+    (
+        "topics:\n  - {name: Fuzzing, keywords: [fuzz*]}\n" + LIST,
+        ":1: topics: unknown key 'topics' here: it belongs in each entry of lists",
+    ),
+    (
+        LIST + "    sort: newst\n",
+        ":4: lists[0].sort: expected 'relevance' or 'newest', got 'newst'. Did you mean 'newest'?",
+    ),
+    ("sort: random\n" + LIST, ":1: sort: expected 'relevance' or 'newest', got 'random'"),
     # missing keys
     ("title: x\n", ":1: lists: missing required key 'lists'"),
     (

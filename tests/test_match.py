@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.match import Matcher, author_matches, keyword_hits, keyword_pattern, matches_text
+from bot.match import (
+    Matcher,
+    author_matches,
+    keyword_hits,
+    keyword_pattern,
+    keyword_spans,
+    matches_text,
+    normalize_text,
+    occurrences,
+)
 from bot.models import Hit, Keyword, Paper, Rules
 
 
@@ -311,3 +323,98 @@ def test_matching_ten_thousand_papers_against_thirty_keywords_is_fast() -> None:
     elapsed = time.perf_counter() - started
     assert found[0] == (Hit("agent*", ("abstract",)),)
     assert elapsed < 5.0
+
+
+# --- occurrences and spans (ranking, topics and highlighting) ---------------------------------
+
+
+def test_occurrences_count_title_and_abstract_apart_and_need_every_item() -> None:
+    """Each match counts once per place; a group counts all its items or nothing."""
+    assert occurrences("LLM", "LLMs and an LLM", "The LLM-based LLM; llm.") == (2, 3)
+    assert occurrences("agent*", "Agents", "") == (1, 0)
+    assert occurrences(("tool", "agent*"), "Agents", "with tools and a tool") == (1, 2)
+    assert occurrences(("tool", "planner"), "Agents", "with tools and a tool") == (0, 0)
+    assert occurrences("Bench", "benchmark", "benchmarks") == (0, 0)
+
+
+def _texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[start:end] for start, end in spans]
+
+
+@pytest.mark.parametrize(
+    ("keywords", "text", "expected"),
+    [
+        (["LLM"], "LLMs beat an LLM, not LLMOps.", ["LLMs", "LLM"]),
+        (["large language model"], "Large-Language\nModels work", ["Large-Language\nModels"]),
+        (["fuzz*", "fuzzing"], "Fuzzing fuzzers", ["Fuzzing", "fuzzers"]),
+        (["test generation", "test"], "unit test generation", ["test generation"]),
+        (["GPT", "GPT-4"], "GPT-4 and GPT-4o", ["GPT-4", "GPT"]),
+        ([("tool", "agent*")], "An agent uses a tool.", ["agent", "tool"]),
+        (["C++"], "C++17 and C", ["C++"]),
+        (["fish"], "ﬁsh and FISH", ["ﬁsh", "FISH"]),
+        (["école"], "Une e\u0301cole, ÉCOLE.", ["e\u0301cole", "ÉCOLE"]),
+        (["straße"], "STRASSE, Straße", ["STRASSE", "Straße"]),
+        (["LLM"], "\uff2c\uff2c\uff2d\uff53, fullwidth", ["\uff2c\uff2c\uff2d\uff53"]),
+        (["LLM"], "", []),
+        ([], "LLM", []),
+    ],
+)
+def test_keyword_spans_are_the_matches_in_the_text_as_written(
+    keywords: list[Keyword], text: str, expected: list[str]
+) -> None:
+    """Spans point at the original characters of each match, even where normalising changed
+    them (ligatures, combining accents, ß), and overlapping matches become one span."""
+    assert _texts(text, keyword_spans(keywords, text)) == expected
+
+
+def test_keyword_spans_merge_touching_matches() -> None:
+    """Two matches that touch are one span, so the page never shows </b><b>."""
+    assert _texts("ab++cd", keyword_spans(["++", "ab"], "ab++cd")) == ["ab++"]
+
+
+ASCII_HOSTILE = st.text(alphabet="abcLLMfuz *_<>&$@:`\\\n\t\x00-", max_size=40)
+KEYWORDS = st.lists(st.sampled_from(["LLM", "fuzz*", "a b", "c-a", "ab", "++", "<b>", "z"]))
+
+
+def _oracle(keywords: list[str], text: str) -> list[tuple[int, int]]:
+    """For ASCII text normalising is lower-casing: the spans are the regex matches, merged."""
+    found = sorted(
+        match.span()
+        for keyword in keywords
+        for match in keyword_pattern(keyword).finditer(text.lower())
+        if match.end() > match.start()
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@given(KEYWORDS, ASCII_HOSTILE)
+@settings(max_examples=300, deadline=None)
+def test_property_keyword_spans_in_ascii_text_are_exactly_the_matches(
+    keywords: list[str], text: str
+) -> None:
+    """In ASCII text the spans are exactly the keyword patterns' matches, merged."""
+    assert keyword_spans(keywords, text) == _oracle(keywords, text)
+
+
+@given(st.lists(st.text(min_size=1, max_size=6), max_size=3), st.text(max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_property_every_span_holds_a_match_of_a_keyword(keywords: list[str], text: str) -> None:
+    """In any text, spans are sorted, apart, inside the text, and each holds a keyword's match;
+    every match found in the normalised text lies in some span."""
+    keywords = [k for k in keywords if k.strip()]
+    spans = keyword_spans(keywords, text)
+    assert all(0 <= start < end <= len(text) for start, end in spans)
+    assert all(left[1] < right[0] for left, right in itertools.pairwise(spans))
+    patterns = [keyword_pattern(keyword) for keyword in keywords]
+    for start, end in spans:
+        piece = normalize_text(text[start:end])
+        assert any(pattern.search(piece) for pattern in patterns), (text, start, end)
+    normal = normalize_text(text)
+    found = any(m.end() > m.start() for p in patterns for m in p.finditer(normal))
+    assert bool(spans) == found

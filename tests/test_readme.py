@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args, get_origin
 
 import click
 import yaml
@@ -25,16 +26,20 @@ def _options(command: click.Command) -> set[str]:
     return names
 
 
+def _models(annotation: object, *, many: bool = False) -> list[tuple[type[BaseModel], bool]]:
+    """The models inside a field's type, each with whether it sits in a list."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(annotation, many)]
+    inner_many = many or get_origin(annotation) is list
+    return [found for arg in get_args(annotation) for found in _models(arg, many=inner_many)]
+
+
 def _keys(model: type[BaseModel], prefix: str = "") -> set[str]:
     keys: set[str] = set()
     for name, field in model.model_fields.items():
         keys.add(prefix + name)
-        annotation = field.annotation
-        inner = getattr(annotation, "__args__", (annotation,))
-        for candidate in (annotation, *inner):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                suffix = "[]." if name == "lists" else "."
-                keys.update(_keys(candidate, prefix + name + suffix))
+        for candidate, many in _models(field.annotation):
+            keys.update(_keys(candidate, prefix + name + ("[]." if many else ".")))
     return keys
 
 

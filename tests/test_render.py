@@ -26,7 +26,9 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from bot import layout
 from bot.errors import ConfigError, StoreError
-from bot.models import DayList, Entry, Hit, Paper, Rules
+from bot.match import Matcher, keyword_spans
+from bot.models import DayList, Entry, Hit, Paper, Rules, Topic
+from bot.rank import rank
 from bot.render import (
     END_MARKER,
     MAX_PAGE_BYTES,
@@ -35,6 +37,7 @@ from bot.render import (
     DaySummary,
     Renderer,
     RenderOptions,
+    _largest_fitting,
     shipped_templates_dir,
     splice_readme,
 )
@@ -727,3 +730,306 @@ def test_malformed_markers_are_a_store_error(existing: str, problem: str) -> Non
         f"keep exactly one line {START_MARKER} and, after it, one line {END_MARKER} "
         "(or delete both, and the section is appended at the end)"
     )
+
+
+# --- topics: sections, contents, numbering --------------------------------------------------
+
+TOPIC_RULES = Rules(
+    keywords=("testing", "fuzz*", ("deep learning", "test*")),
+    authors=("A. Gotlieb",),
+    categories=("cs.SE", "cs.LG"),
+    topics=(
+        Topic("Fuzzing", ("fuzz*",)),
+        Topic("Quantum", ("qubit*",)),
+        Topic("Learning", ("deep learning", "machine learning")),
+    ),
+)
+HOSTILE_FUZZER = replace(
+    HOSTILE_PAPER,
+    id="2504.17951",
+    title="Fuzzing *LLMs* <script>x</script> | `code`",
+    abstract="We fuzz <b>fuzzers</b> & `fuzz*` $fuzz$ @fuzz :fuzz: fuzz_ing\n\n</details> fuzzing.",
+)
+
+
+def sectioned_day(rules: Rules = TOPIC_RULES) -> DayList:
+    """Real papers and a hostile one, matched and ranked by the real rules, with topics."""
+    matcher = Matcher(rules)
+    matches = [(p, hits) for p in [*fixture_papers(), HOSTILE_FUZZER] if (hits := matcher.match(p))]
+    return DayList(SLUG, "Testing Papers", DAY, rules, rank(matches, rules))
+
+
+def outline(text: str) -> list[tuple[str, list[int]]]:
+    """Each section heading of a page with the entry numbers under it, in page order."""
+    found: list[tuple[str, list[int]]] = []
+    for node in render(text).children:
+        if isinstance(node, Node) and node.tag == "h2":
+            found.append((node.text(), []))
+        elif isinstance(node, Node) and node.tag == "ol" and found:
+            start = int(node.attrs.get("start") or 1)
+            count = len([child for child in node.children if isinstance(child, Node)])
+            found[-1][1].extend(range(start, start + count))
+    return found
+
+
+def contents(text: str) -> list[tuple[str, str | None]]:
+    """The table of contents of a page: each line's text and its link (None when unlinked)."""
+    lists = render(text).find_all("ul")
+    assert len(lists) == 1
+    lines = [child for child in lists[0].children if isinstance(child, Node)]
+    return [
+        (line.text(), (line.find_all("a") or [Node("a", {"href": None})])[0].attrs["href"])
+        for line in lines
+    ]
+
+
+def anchors(text: str) -> dict[str, str]:
+    """Each explicit anchor of a page (`<a name>`) and the heading it sits in."""
+    found: dict[str, str] = {}
+    for heading in render(text).find_all("h2"):
+        for anchor in heading.find_all("a"):
+            name = anchor.attrs.get("name")
+            assert name is not None and name not in found
+            found[name] = heading.text()
+    return found
+
+
+def test_golden_sectioned_day_page() -> None:
+    """A day page with topics (contents, sections, highlighted keywords) matches its golden file."""
+    pages = RENDERER.day_pages(sectioned_day(), previous=date(2025, 4, 24))
+    assert list(pages) == [layout.day_page(SLUG, DAY)]
+    check_golden("day_sections.md", pages[layout.day_page(SLUG, DAY)])
+
+
+def test_sections_follow_the_topics_with_contents_linking_each_start() -> None:
+    """Sections come in the configured order then Other, empty ones left out; the contents
+    link each section's anchor, with its count; numbers run on across the sections."""
+    day = sectioned_day()
+    text = RENDERER.day_pages(day)[layout.day_page(SLUG, DAY)]
+    by_topic = {name: [e for e in day.entries if e.topic == topic] for name, topic in
+                [("Fuzzing", "Fuzzing"), ("Learning", "Learning"), ("Other", None)]}  # fmt: skip
+    assert [len(items) for items in by_topic.values()] == [2, 2, 6]
+    assert contents(text) == [
+        ("Fuzzing · 2 papers", "#topic-fuzzing"),
+        ("Learning · 2 papers", "#topic-learning"),
+        ("Other · 6 papers", "#topic-other"),
+    ]
+    assert anchors(text) == {
+        "topic-fuzzing": "Fuzzing",
+        "topic-learning": "Learning",
+        "topic-other": "Other",
+    }
+    assert outline(text) == [
+        ("Fuzzing", [1, 2]),
+        ("Learning", [3, 4]),
+        ("Other", [5, 6, 7, 8, 9, 10]),
+    ]
+    shown = [e.paper.id for items in by_topic.values() for e in items]
+    assert re.findall(r"`arXiv:([^`]+)`", text) == shown
+    assert "**Topics:** Fuzzing (`fuzz*`) · Quantum (`qubit*`) · Learning " in text
+
+
+def test_each_section_keeps_the_day_order_by_relevance_or_time() -> None:
+    """Within a section entries keep the list's order: relevance, or newest with `sort`."""
+    for sort in ("relevance", "newest"):
+        day = sectioned_day(replace(TOPIC_RULES, sort=sort))  # type: ignore[arg-type]
+        text = RENDERER.day_pages(day)[layout.day_page(SLUG, DAY)]
+        ids = re.findall(r"`arXiv:([^`]+)`", text)
+        for topic in ("Fuzzing", "Learning", None):
+            in_day = [e.paper.id for e in day.entries if e.topic == topic]
+            assert [i for i in ids if i in in_day] == in_day
+        scores = [e.score for e in day.entries]
+        times = [e.paper.published for e in day.entries]
+        if sort == "newest":
+            assert times == sorted(times, reverse=True)
+        else:
+            assert scores == sorted(scores, reverse=True)
+
+
+def test_a_list_without_topics_has_no_contents_and_no_sections() -> None:
+    """Without topics the page is one flat list, as before."""
+    text = RENDERER.day_pages(golden_day())[layout.day_page(SLUG, DAY)]
+    root = render(text)
+    assert root.find_all("h2") == [] and root.find_all("ul") == []
+    assert "Contents" not in text and len(root.find_all("ol")) == 1
+
+
+def topic_day(sizes: dict[str, int], *, abstract: str = "An abstract.") -> DayList:
+    """A day of `sizes[topic]` entries per topic (None: Other), listed in that order."""
+    topics = tuple(Topic(name, (name.lower(),)) for name in sizes if name != "Other")
+    entries: list[Entry] = []
+    for name, size in sizes.items():
+        topic = None if name == "Other" else name
+        for _ in range(size):
+            number = len(entries) + 1
+            item = paper(number, abstract=abstract)
+            entries.append(Entry(item, (Hit("testing", ("title",)),), 100, topic))
+    return DayList(
+        SLUG, "Testing Papers", DAY, Rules(keywords=("x",), topics=topics), tuple(entries)
+    )
+
+
+def test_a_section_continues_on_the_next_page_and_contents_link_across_pages() -> None:
+    """Past 500 entries a section continues on page 2 under "(continued)"; every page's
+    contents link the page where each section starts, and the numbers run on."""
+    pages = RENDERER.day_pages(topic_day({"Alpha": 300, "Beta": 250, "Gamma": 50}))
+    first, second = layout.day_page(SLUG, DAY), layout.day_page(SLUG, DAY, 2)
+    assert list(pages) == [first, second]
+    assert outline(pages[first]) == [
+        ("Alpha", list(range(1, 301))),
+        ("Beta", list(range(301, 501))),
+    ]
+    assert outline(pages[second]) == [
+        ("Beta (continued)", list(range(501, 551))),
+        ("Gamma", list(range(551, 601))),
+    ]
+    assert anchors(pages[first]) == {"topic-alpha": "Alpha", "topic-beta": "Beta"}
+    assert anchors(pages[second]) == {"topic-gamma": "Gamma"}
+    assert contents(pages[first]) == [
+        ("Alpha · 300 papers", "#topic-alpha"),
+        ("Beta · 250 papers", "#topic-beta"),
+        ("Gamma · 50 papers", "pages/2025-04-27-2.md#topic-gamma"),
+    ]
+    assert contents(pages[second]) == [
+        ("Alpha · 300 papers", "../2025-04-27.md#topic-alpha"),
+        ("Beta · 250 papers", "../2025-04-27.md#topic-beta"),
+        ("Gamma · 50 papers", "#topic-gamma"),
+    ]
+    for source, text in pages.items():
+        for _, href in contents(text):
+            assert href is not None
+            target, name = href.split("#")
+            page = resolve(source, target) if target else source
+            assert name in anchors(pages[page])
+
+
+def test_sectioned_pages_stay_within_400_kb() -> None:
+    """With contents on every page and sections across pages, no page passes 400 KB."""
+    abstract = "Long abstract words. " * 150
+    pages = RENDERER.day_pages(
+        topic_day({"Alpha": 100, "Beta": 150, "Other": 50}, abstract=abstract)
+    )
+    sizes = [len(text.encode("utf-8")) for text in pages.values()]
+    assert len(pages) == 3
+    assert all(size <= MAX_PAGE_BYTES for size in sizes)
+    assert all(size > MAX_PAGE_BYTES - 4_000 for size in sizes[:-1])
+    assert [n for text in pages.values() for n in numbers(text)] == list(range(1, 301))
+
+
+def test_max_papers_shows_the_days_first_papers_in_their_sections() -> None:
+    """max_papers picks the day's first entries (its order), then groups them; the contents
+    say how many of each section are not shown, and link no section left out entirely."""
+    day = topic_day({"Alpha": 4, "Beta": 3, "Other": 3})
+    # The day's order mixes the topics: Alpha (4), Beta (5), Alpha (1), Other (8), ...
+    order = [3, 4, 0, 7, 1, 5, 8, 2, 6, 9]
+    day = replace(day, entries=tuple(day.entries[i] for i in order))
+    text = RENDERER.day_pages(day, max_papers=3)[layout.day_page(SLUG, DAY)]
+    assert outline(text) == [("Alpha", [1, 2]), ("Beta", [3])]
+    assert re.findall(r"`arXiv:([^`]+)`", text) == ["2504.00004", "2504.00001", "2504.00005"]
+    assert contents(text) == [
+        ("Alpha · 4 papers (2 not shown)", "#topic-alpha"),
+        ("Beta · 3 papers (2 not shown)", "#topic-beta"),
+        ("Other · 3 papers (3 not shown)", None),
+    ]
+    assert "7 more of the day's 10 papers are in" in text
+
+
+def test_section_anchors_are_unique_and_need_no_ascii_in_the_name() -> None:
+    """Names with the same slug, or none, still get distinct anchors that the contents use."""
+    day = topic_day({"C++": 1, "C": 1, "模糊测试": 1, "Other": 1})
+    text = RENDERER.day_pages(day)[layout.day_page(SLUG, DAY)]
+    assert anchors(text) == {
+        "topic-c": "C++",
+        "topic-c-2": "C",
+        "topic-3": "模糊测试",
+        "topic-other": "Other",
+    }
+    assert [href for _, href in contents(text)] == [f"#{name}" for name in anchors(text)]
+
+
+# --- keywords in bold in the abstract -------------------------------------------------------
+
+
+def test_matched_keywords_are_bold_in_the_abstract_and_nothing_else_changes() -> None:
+    """Each keyword that hit the abstract is in <b> there, on the original characters; the
+    rest of the abstract reads exactly as before, and titles get no bold."""
+    day = sectioned_day()
+    text = RENDERER.day_pages(day)[layout.day_page(SLUG, DAY)]
+    [entry] = [item for item in items_of(text) if "2504.17951" in item.text()]
+    details = entry.find_all("details")[0]
+    assert [tag for tag in details.tags() if tag != "b"] == ["summary"]
+    assert [visible(b.text()) for b in details.find_all("b")] == [
+        "fuzz", "fuzzers", "fuzz", "fuzz", "fuzz", "fuzz", "fuzz", "fuzzing",
+    ]  # fmt: skip
+    assert visible(details.text()) == "Abstract" + clean(HOSTILE_FUZZER.abstract)
+    assert entry.find_all("p")[0].find_all("b") == []
+
+
+def items_of(text: str) -> list[Node]:
+    """Every entry (list item) of a page, whatever section it is in."""
+    return [
+        child
+        for ol in render(text).find_all("ol")
+        for child in ol.children
+        if isinstance(child, Node)
+    ]
+
+
+VOCABULARY = ["LLM", "fuzz*", "large language model", "C++", "<b>", "@a", "$x$", "e\u0301t\u00e9"]
+
+
+@given(
+    st.lists(st.sampled_from(VOCABULARY) | hostile, min_size=1, max_size=12).map(" ".join),
+    st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=4, unique=True),
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_property_bold_is_the_only_markup_added_and_covers_exactly_the_keywords(
+    abstract: str, keywords: list[str]
+) -> None:
+    """Over hostile abstracts, GitHub sees the template's own tags plus <b> inside the fold
+    only, around exactly the matched keywords' characters, and the abstract reads verbatim."""
+    rules = Rules(keywords=tuple(keywords))
+    hits = Matcher(rules).match(replace(paper(1), title="", abstract=abstract))
+    assume(hits is not None)
+    assert hits is not None
+    day = replace(day_of(0), rules=rules, entries=(Entry(paper(1, abstract=abstract), hits, 0),))
+    text = RENDERER.day_pages(day)[layout.day_page(SLUG, DAY)]
+    # The same page with the hits moved to the title: no bold in the abstract.
+    moved = tuple(Hit(hit.keyword, ("title",)) for hit in hits)
+    plain_day = replace(day, entries=(Entry(paper(1, abstract=abstract), moved, 0),))
+    plain = RENDERER.day_pages(plain_day)[layout.day_page(SLUG, DAY)]
+    root = render(text)
+    details = root.find_all("details")[0]
+    bold = [visible(b.text()) for b in details.find_all("b")]
+    assert [tag for tag in root.tags() if tag != "b"] == render(plain).tags()
+    assert len(root.find_all("b")) == len(bold)
+    assert visible(details.text()) == "Abstract" + visible(clean(abstract))
+    spans = keyword_spans([k for k in keywords if any(h.keyword == k for h in hits)], abstract)
+    assert "".join(bold) == "".join(visible(clean(abstract[a:b])) for a, b in spans)
+    assert all(bold) and len(bold) <= len(spans)
+
+
+@given(
+    start=st.integers(0, 5),
+    length=st.integers(0, 600),
+    steps=st.lists(st.integers(0, 6000), min_size=1, max_size=80),
+    base=st.integers(0, 4000),
+    limit=st.integers(0, 500_000),
+)
+def test_the_page_split_finds_the_largest_page_that_fits(
+    start: int, length: int, steps: list[int], base: int, limit: int
+) -> None:
+    """Whatever the entries' sizes, the guided search ends where a scan of every end would:
+    the largest end whose page fits, at least one entry, never past `high`."""
+    high = start + length
+    sizes = [base]
+    for index in range(length + 1):
+        sizes.append(sizes[-1] + steps[index % len(steps)])
+
+    def size(end: int) -> int:
+        assert start < end <= high
+        return sizes[end - start]
+
+    fitting = [end for end in range(start + 1, high + 1) if size(end) <= limit]
+    expected = high if high <= start + 1 else max(fitting, default=start + 1)
+    assert _largest_fitting(start, high, size, limit) == expected

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import arxiv
 import pytest
 import requests
+from lxml import etree
 
 from bot.clock import FakeClock
 from bot.config import ArxivSettings
@@ -25,11 +26,14 @@ from bot.source import (
     FetchReport,
     endpoint_from_env,
     pacing_delay,
+    papers_of,
     parse_retry_after,
     retry_wait,
     strip_version,
+    to_paper,
 )
 from tests.arxiv_server import (
+    FIXTURES,
     ArxivServer,
     FeedEntry,
     Request,
@@ -105,6 +109,27 @@ def test_the_arxiv_internals_this_module_relies_on_are_still_there() -> None:
     search = arxiv.Search(query="cat:cs.CL", max_results=None)
     assert search.max_results is None
     assert client._format_url(search, 20, 7).endswith("&start=20&max_results=7")
+    # Each page is read through `_parse_feed`, which bot.source stands in for (see
+    # test_our_single_pass_reads_every_recorded_feed_as_the_package_does).
+    assert list(inspect.signature(client._parse_feed).parameters) == [
+        "url",
+        "first_page",
+        "_try_index",
+    ]
+    assert "self._parse_feed(" in inspect.getsource(arxiv.Client._results)
+    feed = arxiv._feed.ParsedFeed(header=arxiv._feed.FeedHeader(total_results=3), results=[])
+    assert (feed.header.total_results, feed.results) == (3, [])
+    assert arxiv.UnexpectedEmptyPageError("u", 1, feed).retry == 1
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in FIXTURES.glob("*.xml")))
+def test_our_single_pass_reads_every_recorded_feed_as_the_package_does(name: str) -> None:
+    """`papers_of` (the adapter's one lxml pass) gives exactly the papers `to_paper` makes of
+    the package's own Results, for every recorded response."""
+    body = (FIXTURES / name).read_bytes()
+    root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False))
+    expected = [to_paper(result) for result in arxiv._feed.parse(body).results]
+    assert papers_of(root, logging.getLogger("test")) == expected
 
 
 # --- pure helpers ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from bot import layout
 from bot.errors import StoreError
-from bot.models import DayList, Entry, Hit, Paper, Rules, RunState
+from bot.models import DayList, Entry, Hit, Paper, Rules, RunState, Topic
 from bot.store import Change, Store, apply, day_json, parse_day, pending, state_json
 
 PAPER = Paper(
@@ -63,6 +63,66 @@ def test_a_day_file_has_the_documented_shape() -> None:
     }
     assert paper["matched"] == [{"keyword": "cross section", "where": ["title", "abstract"]}]
     assert data["rules"]["keywords"] == ["cross section", ["top", "quark*"]]
+
+
+TOPICAL = DayList(
+    slug="hep",
+    name="HEP",
+    date=date(2026, 11, 20),
+    rules=Rules(
+        keywords=("cross section",),
+        topics=(Topic("Top quarks", (("top", "quark*"), "ttbar")), Topic("Other things", ("x",))),
+        sort="newest",
+    ),
+    entries=(Entry(PAPER, (Hit("cross section", ("title", "abstract")),), 3_001, "Top quarks"),),
+)
+
+
+def test_topics_sort_score_and_topic_round_trip(tmp_path: Path) -> None:
+    """The topics in order, the sort, and each paper's score and topic are kept and read back."""
+    text = day_json(TOPICAL)
+    data = json.loads(text)
+    assert data["rules"]["topics"] == [
+        {"name": "Top quarks", "keywords": [["top", "quark*"], "ttbar"]},
+        {"name": "Other things", "keywords": ["x"]},
+    ]
+    assert data["rules"]["sort"] == "newest"
+    assert (data["papers"][0]["score"], data["papers"][0]["topic"]) == (3_001, "Top quarks")
+    assert parse_day(text, tmp_path / "d.json") == TOPICAL
+    flat = json.loads(day_json(DAY))
+    assert (flat["rules"]["topics"], flat["rules"]["sort"]) == ([], "relevance")
+    assert flat["papers"][0]["topic"] is None
+
+
+def test_a_day_file_from_before_topics_still_loads(tmp_path: Path) -> None:
+    """Without topics, sort, score or topic in the file, the day loads flat, by relevance."""
+    data = json.loads(day_json(DAY))
+    del data["rules"]["topics"], data["rules"]["sort"]
+    del data["papers"][0]["score"], data["papers"][0]["topic"]
+    day = parse_day(json.dumps(data), tmp_path / "d.json")
+    assert (day.rules.topics, day.rules.sort) == ((), "relevance")
+    assert (day.entries[0].score, day.entries[0].topic) == (0, None)
+    assert day.rules.keywords == DAY.rules.keywords
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"sort": "oldest"}, "'sort' is 'oldest', not 'relevance' or 'newest'"),
+        ({"topics": "Top quarks"}, "'topics' is not a list"),
+        ({"topics": ["Top quarks"]}, "a topic is not an object"),
+        ({"topics": [{"name": "T", "keywords": [1]}]}, "'keywords' holds 1, not a keyword"),
+    ],
+)
+def test_broken_topics_or_sort_are_reported(
+    tmp_path: Path, change: dict[str, object], problem: str
+) -> None:
+    """A sort or topics of the wrong shape is a StoreError naming what is wrong."""
+    data = json.loads(day_json(TOPICAL))
+    data["rules"].update(change)
+    with pytest.raises(StoreError) as caught:
+        parse_day(json.dumps(data), tmp_path / "d.json")
+    assert caught.value.message == f"{tmp_path / 'd.json'}: {problem}"
 
 
 def test_a_broken_day_file_is_reported_with_its_path_and_a_fix(tmp_path: Path) -> None:

@@ -10,7 +10,17 @@ from gfm import render, visible
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import WORD_JOINER, clean, code_span, code_url, html_text, inert, md_inline
+from bot.match import keyword_spans
+from bot.text import (
+    WORD_JOINER,
+    clean,
+    code_span,
+    code_url,
+    html_marked,
+    html_text,
+    inert,
+    md_inline,
+)
 
 WJ = WORD_JOINER
 
@@ -225,3 +235,49 @@ def test_code_span_fences_backticks() -> None:
 def test_code_url(abstract: str, comment: str | None, expected: str | None) -> None:
     """The first repository URL (owner and repo named) wins, without trailing punctuation."""
     assert code_url(abstract, comment) == expected
+
+
+# --- html_marked: bold keyword spans in the <details> block ------------------------------------
+
+
+def _bold_texts(html: str) -> list[str]:
+    root = render(f"<details><summary>Abstract</summary>{html}</details>\n")
+    return [visible(node.text()) for node in root.find_all("b")]
+
+
+def test_html_marked_bolds_the_spans_and_escapes_the_rest_as_html_text() -> None:
+    """Spans get <b>; the text around and inside them is escaped exactly as html_text does."""
+    text = "We <i>fuzz</i> $x$ @fuzz & :fuzz: fuzzing\n\nagain"
+    spans = keyword_spans(["fuzz*"], text)
+    assert [text[start:end] for start, end in spans] == ["fuzz", "fuzz", "fuzz", "fuzzing"]
+    marked = html_marked(text, spans)
+    assert marked == (
+        "We &lt;i&gt;<b>fuzz</b>&lt;/i&gt; &#36;x&#36; @\u2060<b>fuzz</b> &amp; "
+        ":\u2060<b>fuzz</b>: <b>fuzzing</b> again"
+    )
+    assert marked.replace("<b>", "").replace("</b>", "") == html_text(text)
+
+
+def test_html_marked_leaves_out_empty_spans_and_joins_touching_ones() -> None:
+    """A span of whitespace or dropped characters shows no <b>; touching spans are one."""
+    assert html_marked("a  \x00 b", [(1, 5)]) == "a b"
+    assert html_marked("fuzz\x00fuzz", [(0, 4), (5, 9)]) == "<b>fuzzfuzz</b>"
+    assert html_marked("a b", []) == html_text("a b")
+    assert html_marked("  lead  ", [(2, 6)]) == "<b>lead</b>"
+
+
+@given(hostile_text, st.lists(st.sampled_from(["LLM", "fuzz*", "a b", "<b>", "$x$", "@c", "É"])))
+@settings(max_examples=300, deadline=None)
+def test_html_marked_property(text: str, keywords: list[str]) -> None:
+    """For any text and keywords: the only tags GitHub sees are summary and <b>, the text reads
+    as `clean(text)`, and the bold parts are exactly the keyword spans as they show."""
+    spans = keyword_spans(keywords, text)
+    marked = html_marked(text, spans)
+    assert marked.replace("<b>", "").replace("</b>", "") == html_text(text)
+    root = render(f"<details><summary>Abstract</summary>{marked}</details>\n\nafter\n")
+    assert [tag for tag in root.tags() if tag != "b"] == ["details", "summary", "p"]
+    details = root.find_all("details")[0]
+    assert visible(details.text()) == "Abstract" + visible(clean(text))
+    bold = _bold_texts(marked)
+    assert all(bold)
+    assert "".join(bold) == "".join(visible(clean(text[start:end])) for start, end in spans)

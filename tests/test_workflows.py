@@ -36,6 +36,8 @@ PINS = {
 INPUT_DEFAULTS = {
     "config": "config.yml",
     "date": "",
+    "since": "",
+    "until": "",
     "publish": "github",
     "notify": "false",
     "token": "${{ github.token }}",
@@ -533,3 +535,49 @@ def test_ci_cancels_only_superseded_pull_request_runs() -> None:
     concurrency = _load(CI)["concurrency"]
     assert "pull_request" in str(concurrency["cancel-in-progress"])
     assert "github.event.pull_request.number" in concurrency["group"]
+
+
+# --- back-fill by hand --------------------------------------------------------------------------
+
+
+def test_bot_step_back_fills_when_since_is_given(tmp_path: Path) -> None:
+    """`since` (and `until`) switch the action to `backfill`; `date` and `notify` do not apply."""
+    result = _run_bot(tmp_path, INPUT_SINCE="2026-10-01", INPUT_UNTIL="2026-10-31",
+                      INPUT_NOTIFY="true")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert _args(result.stdout) == [
+        "backfill", "--config", "config.yml", "--publish", "github",
+        "--since", "2026-10-01", "--until", "2026-10-31",
+    ]  # fmt: skip
+    result = _run_bot(tmp_path, INPUT_SINCE="2026-10-01")
+    assert _args(result.stdout)[-2:] == ["--since", "2026-10-01"]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "title"),
+    [
+        ({"INPUT_SINCE": "1/10/2026"}, "Invalid input since"),
+        ({"INPUT_SINCE": "2026-10-01", "INPUT_UNTIL": "yesterday"}, "Invalid input until"),
+        ({"INPUT_UNTIL": "2026-10-31"}, "Input until without since"),
+        ({"INPUT_SINCE": "2026-10-01", "INPUT_DATE": "2026-11-20"}, "Inputs date and since"),
+    ],
+)
+def test_action_rejects_a_wrong_back_fill_span(inputs: dict[str, str], title: str) -> None:
+    """A since or until not written YYYY-MM-DD, an until alone, or date with since: ::error::."""
+    script = _load(ACTION)["runs"]["steps"][0]["run"]
+    env = {"INPUT_PUBLISH": "github", "INPUT_NOTIFY": "false", "INPUT_DATE": "", **inputs}
+    result = _bash(script, env)
+    assert result.returncode != 0
+    assert result.stdout.startswith(f"::error title={title}")
+
+
+def test_daily_can_back_fill_by_hand() -> None:
+    """workflow_dispatch takes optional string `since` and `until` and passes them on."""
+    daily = _load(DAILY)
+    inputs = _triggers(daily)["workflow_dispatch"]["inputs"]
+    bot = _step(daily, step_id="bot")
+    for name in ("since", "until"):
+        assert inputs[name]["required"] is False
+        assert inputs[name]["type"] == "string"
+        assert "YYYY-MM-DD" in inputs[name]["description"]
+        assert bot["with"][name] == f"${{{{ inputs.{name} }}}}"

@@ -1,0 +1,28 @@
+"""`make bench` keeps working: its smallest case runs here (no timing is asserted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.__main__ import ROOT, main
+
+
+def test_the_smallest_benchmark_runs_and_counts_requests_at_the_local_server(
+    tmp_path: Path,
+) -> None:
+    """Every measurement produces its row; the request counts (which do not depend on the
+    machine) meet their targets: one query chain, no per-paper requests, a back-fill at the
+    fewest requests the limits allow. BENCHMARKS.md is left alone."""
+    benchmarks = ROOT / "BENCHMARKS.md"
+    before = benchmarks.read_bytes() if benchmarks.exists() else None
+    rows = main(["--quick", "--cache", str(tmp_path)])
+    measured = [row.measurement for row in rows]
+    assert measured[0].startswith("arXiv requests per daily run (3 lists, 30 keywords, 7 days")
+    assert any(name.startswith("local cost of parse") for name in measured)
+    assert any(name.startswith("start-up of de-duplication with 1 year of") for name in measured)
+    assert any(name.startswith("a whole daily run with 1 year of") for name in measured)
+    assert measured[-1].startswith("back-fill of one month")
+    daily, per_paper, backfill = rows[0], rows[1], rows[-1]
+    assert daily.result.startswith("1 (3 s")
+    assert daily.holds and per_paper.holds and backfill.holds
+    assert (benchmarks.read_bytes() if benchmarks.exists() else None) == before
