@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run dry-run render test lint typecheck unit schema check-schema check-package example bench clean
+.PHONY: run dry-run render test lint typecheck unit schema check-schema check-package constraints example bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ check-schema: $(STAMP)  ## the committed schema must be the one the model gives
 check-package: $(STAMP)  ## `pip install .` (not -e) into a fresh venv finds the shipped templates
 	rm -rf build/package-check && mkdir -p build/package-check/run
 	$(PYTHON) -m venv build/package-check/venv
-	build/package-check/venv/bin/python -m pip install --quiet .
+	build/package-check/venv/bin/python -m pip install --quiet -c constraints.txt .
+	build/package-check/venv/bin/python -m pip freeze --exclude arxiv-daily-list \
+		> build/package-check/installed.txt
+	grep -v '^#' constraints.txt | diff -u - build/package-check/installed.txt \
+		|| (echo "constraints.txt is stale: run 'make constraints'" && exit 1)
 	cp docs/example/config.yml build/package-check/run/config.yml
 	cp -r docs/example/lists build/package-check/run/lists
 	cd build/package-check/run && ../venv/bin/arxiv-bot render --config config.yml >/dev/null
@@ -53,6 +57,15 @@ check-package: $(STAMP)  ## `pip install .` (not -e) into a fresh venv finds the
 	diff docs/example/README.md build/package-check/run/README.md
 	cd build/package-check/run && ../venv/bin/python -m bot --version
 	rm -rf build/package-check
+
+constraints:  ## re-pin everything the Action installs (after changing a pin in pyproject.toml)
+	rm -rf build/constraints && $(PYTHON) -m venv build/constraints
+	build/constraints/bin/python -m pip install --quiet .
+	{ echo "# Every package the Action installs, at the version it installs. pyproject.toml pins"; \
+	  echo "# the bot's own dependencies; this file pins theirs too, so that no new release of"; \
+	  echo "# anything changes a fork's daily run. Regenerate it with 'make constraints'."; \
+	  build/constraints/bin/python -m pip freeze --exclude arxiv-daily-list; } > constraints.txt
+	rm -rf build/constraints
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -289,6 +289,7 @@ def test_action_sets_up_its_own_python_without_touching_the_callers_path() -> No
     assert '"$PYTHON" -m venv' in install["run"]
     assert "pip install" in install["run"]
     assert '"$BOT_SOURCE"' in install["run"]
+    assert '--constraint "$BOT_SOURCE/constraints.txt"' in install["run"]
     assert _step(action, step_id="run")["env"]["VENV_DIR"] == env["VENV_DIR"]
 
 
