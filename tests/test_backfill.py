@@ -31,6 +31,7 @@ from bot.models import Paper
 from bot.schedule import list_date_of, load_holidays, submissions_listed
 from bot.store import Change, Store
 from tests.arxiv_server import ArxivServer, FeedEntry, normal, status
+from tests.files import snapshot
 from tests.github_server import GithubServer
 
 CONFIG = """\
@@ -125,14 +126,6 @@ def _listed(root: Path, slug: str) -> dict[str, list[date]]:
         for paper in data["papers"]:
             seen.setdefault(paper["id"], []).append(date.fromisoformat(data["date"]))
     return seen
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
 
 
 # --- the calendar -------------------------------------------------------------------------------
@@ -269,11 +262,11 @@ def test_a_finished_backfill_asks_nothing_and_changes_nothing_when_run_again(
     """The record of built dates covers the days without papers too: no request, no file."""
     config = _setup(tmp_path, arxiv_server)
     assert _backfill(config)[0] == 0
-    before, count = _snapshot(tmp_path), arxiv_server.request_count
+    before, count = snapshot(tmp_path), arxiv_server.request_count
     code, output = _backfill(config)
     assert code == 0, output
     assert arxiv_server.request_count == count
-    assert _snapshot(tmp_path) == before
+    assert snapshot(tmp_path) == before
     assert "Nothing to back-fill from 2026-11-02 to 2026-11-30" in output
 
 
@@ -303,7 +296,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
             code, output = _backfill(_setup(folder, server, DENSE))
             assert code == 0, output
             yield Reference(
-                files=_snapshot(folder),
+                files=snapshot(folder),
                 requests=server.request_count,
                 results=server.corpus_feed(server.requests[0]).total_results,
                 max_results=frozenset(r.max_results for r in server.requests),
@@ -337,7 +330,7 @@ def test_a_backfill_stopped_by_arxiv_resumes_without_losing_or_repeating_work(
     code, output = _backfill(config)
     assert code == 0, output
     resumed = arxiv_server.request_count - start - interrupted
-    assert _snapshot(folder) == reference.files
+    assert snapshot(folder) == reference.files
     # Nothing asked twice: the two runs together cost the uninterrupted one plus the failure.
     assert interrupted + resumed <= reference.requests + 1
     # The resumed fetch asks for submissions before the first run's last complete date only.
@@ -376,7 +369,7 @@ def test_a_backfill_killed_while_writing_a_batch_resumes_to_the_same_files(
     monkeypatch.setattr(bot.backfill, "apply", real_apply)
     code, output = _backfill(config)
     assert code == 0, output
-    assert _snapshot(folder) == reference.files
+    assert snapshot(folder) == reference.files
 
 
 # --- publishing -----------------------------------------------------------------------------------
@@ -425,7 +418,7 @@ def test_publish_git_commits_each_batch_of_days_and_pushes_them(
         assert timedelta(0) <= span < timedelta(days=BATCH_DAYS)
     assert _git(work, "status", "--porcelain") == ""
     names = set(_git(remote, "ls-tree", "-r", "--name-only", "main").split())
-    assert names == set(_snapshot(work))
+    assert names == set(snapshot(work))
     assert f"in {len(batches)} commits." in output
 
 
@@ -452,7 +445,7 @@ def test_publish_github_chains_the_batch_commits_and_reports_to_actions(
         assert len(commits) >= 4
         assert all(c.message.startswith("Back-fill arXiv lists for ") for c in commits)
         files = github.files()
-        for name, data in _snapshot(work).items():
+        for name, data in snapshot(work).items():
             if name != "config.yml":
                 assert files[name] == data.decode("utf-8"), name
     values = (tmp_path / "output.txt").read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from tests.arxiv_server import ArxivServer, FeedEntry, error_feed, not_xml
+from tests.files import snapshot
 
 CONFIG = """\
 timezone: UTC
@@ -28,12 +29,6 @@ def _entry(number: int, title: str) -> FeedEntry:
         title=title,
         summary="An abstract.",
     )
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -80,7 +75,7 @@ def test_dry_run_prints_the_files_and_writes_nothing(
     code, output = _invoke("run", "--config", str(config), "--date", "2026-11-20", "--dry-run")
     assert code == 0, output
     assert "Would write 11 files:" in output
-    assert _snapshot(tmp_path) == {"config.yml": CONFIG.encode()}
+    assert snapshot(tmp_path) == {"config.yml": CONFIG.encode()}
 
 
 def test_a_config_mistake_exits_2_with_file_line_and_key(tmp_path: Path) -> None:
@@ -92,7 +87,7 @@ def test_a_config_mistake_exits_2_with_file_line_and_key(tmp_path: Path) -> None
     assert output == (
         f"error: {config}:5: lists[0].keywrods: unknown key 'keywrods'. Did you mean 'keywords'?\n"
     )
-    assert _snapshot(tmp_path) == {"config.yml": config.read_bytes()}
+    assert snapshot(tmp_path) == {"config.yml": config.read_bytes()}
 
 
 def test_a_missing_config_exits_2_and_says_how_to_fix_it(tmp_path: Path) -> None:
@@ -123,7 +118,7 @@ def test_a_query_arxiv_rejects_exits_1_with_arxivs_message(
         "error: arXiv at 127.0.0.1 rejected the query (HTTP 400): unbalanced parentheses in query"
     )
     assert arxiv_server.request_count == 1
-    assert _snapshot(tmp_path) == {"config.yml": CONFIG.encode()}
+    assert snapshot(tmp_path) == {"config.yml": CONFIG.encode()}
 
 
 def test_garbage_from_arxiv_exits_1_and_leaves_files_as_they_were(
@@ -132,13 +127,13 @@ def test_garbage_from_arxiv_exits_1_and_leaves_files_as_they_were(
     """An HTML page instead of a feed, every try, fails the run cleanly."""
     config = _setup(tmp_path, arxiv_server)
     assert _invoke("run", "--config", str(config), "--date", "2026-11-19")[0] == 0
-    before = _snapshot(tmp_path)
+    before = snapshot(tmp_path)
     arxiv_server.script(not_xml(), not_xml())
     code, output = _invoke("run", "--config", str(config), "--date", "2026-11-20")
     assert code == 1
     assert output.startswith("error: could not read arXiv at 127.0.0.1: malformed feed")
     assert "fix: arXiv may be down or rate-limiting" in output
-    assert _snapshot(tmp_path) == before
+    assert snapshot(tmp_path) == before
 
 
 def test_render_rebuilds_every_view_identically_and_repairs_deleted_ones(
@@ -147,14 +142,14 @@ def test_render_rebuilds_every_view_identically_and_repairs_deleted_ones(
     """render changes nothing after a run, and rebuilds views that were deleted."""
     config = _setup(tmp_path, arxiv_server)
     assert _invoke("run", "--config", str(config), "--date", "2026-11-20")[0] == 0
-    before = _snapshot(tmp_path)
+    before = snapshot(tmp_path)
     code, output = _invoke("render", "--config", str(config))
     assert (code, output) == (0, "No file changed.\n")
     (tmp_path / "lists" / "llm-papers" / "2026" / "2026-11-20.md").unlink()
     (tmp_path / "lists" / "llm-papers" / "README.md").unlink()
     code, output = _invoke("render", "--config", str(config))
     assert code == 0
-    assert _snapshot(tmp_path) == before
+    assert snapshot(tmp_path) == before
 
 
 def test_a_run_repairs_a_view_a_crash_left_missing(
@@ -163,12 +158,12 @@ def test_a_run_repairs_a_view_a_crash_left_missing(
     """A run with nothing new still rebuilds a day page that is missing, and only that."""
     config = _setup(tmp_path, arxiv_server)
     assert _invoke("run", "--config", str(config), "--date", "2026-11-20")[0] == 0
-    before = _snapshot(tmp_path)
+    before = snapshot(tmp_path)
     (tmp_path / "lists" / "llm-papers" / "2026" / "2026-11-20.md").unlink()
     code, output = _invoke("run", "--config", str(config), "--date", "2026-11-20")
     assert code == 0, output
     assert "Wrote 1 file:\n  lists/llm-papers/2026/2026-11-20.md" in output
-    assert _snapshot(tmp_path) == before
+    assert snapshot(tmp_path) == before
 
 
 def test_a_long_outage_is_capped_and_the_summary_says_so(

@@ -35,6 +35,7 @@ from bot.cli import main
 from bot.clock import FakeClock
 from bot.render import END_MARKER, START_MARKER
 from tests.arxiv_server import ArxivServer, FeedEntry
+from tests.files import snapshot
 from tests.github_server import GithubServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,14 +74,6 @@ CORPUS = [
     _entry(7, 20, "LLMs on day three"),
     _entry(8, 20, "Agents on day three"),
 ]
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 def _fresh(folder: Path) -> Path:
@@ -132,7 +125,7 @@ def _assert_whole(
 ) -> None:
     """Every file is as before the run or as the uninterrupted run left it; JSON parses;
     the README keeps its own text and one pair of markers; `debris` temp files at most."""
-    now = _snapshot(folder)
+    now = snapshot(folder)
     temps = [name for name in now if Path(name).name.endswith(".tmp")]
     assert len(temps) == debris, temps
     for name, data in now.items():
@@ -181,11 +174,11 @@ class Reference:
 def reference(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Reference:
     folder = _fresh(tmp_path_factory.mktemp("reference") / "lists")
     _run(folder, DAY1)
-    snapshots = {DAY1: _snapshot(folder)}
+    snapshots = {DAY1: snapshot(folder)}
     written = _written(_run(folder, DAY2))
-    snapshots[DAY2] = _snapshot(folder)
+    snapshots[DAY2] = snapshot(folder)
     _run(folder, DAY3)
-    snapshots[DAY3] = _snapshot(folder)
+    snapshots[DAY3] = snapshot(folder)
     return Reference(snapshots, written)
 
 
@@ -233,7 +226,7 @@ def test_the_kill_hooks_do_nothing_when_unset(
         text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert _snapshot(folder) == reference.snapshots[DAY2]
+    assert snapshot(folder) == reference.snapshots[DAY2]
 
 
 def test_a_run_killed_after_any_file_is_whole_and_the_next_run_finishes_it(
@@ -247,9 +240,9 @@ def test_a_run_killed_after_any_file_is_whole_and_the_next_run_finishes_it(
         folder = tmp_path / f"after-{point}"
         shutil.copytree(killed, folder)
         _assert_whole(folder, before, after)
-        assert _snapshot(folder) != before, f"nothing written before kill {point}"
+        assert snapshot(folder) != before, f"nothing written before kill {point}"
         _run(folder, DAY2)
-        assert _snapshot(folder) == after, f"killed after write {point}"
+        assert snapshot(folder) == after, f"killed after write {point}"
 
 
 def test_a_run_killed_while_writing_a_file_leaves_the_old_file_and_no_debris_after_the_next_run(
@@ -271,7 +264,7 @@ def test_a_run_killed_while_writing_a_file_leaves_the_old_file_and_no_debris_aft
     for point, folder in _kill_at_each(tmp_path, env, store.KILL_DURING_WRITE, points).items():
         _assert_whole(folder, before, after, debris=1)
         _run(folder, DAY2)
-        assert _snapshot(folder) == after, f"killed while writing file {point}"
+        assert snapshot(folder) == after, f"killed while writing file {point}"
 
 
 def _listed(files: Mapping[str, bytes]) -> dict[tuple[str, str], list[str]]:
@@ -300,7 +293,7 @@ def test_after_a_kill_the_next_days_run_ends_as_if_nothing_had_happened(
         folder = tmp_path / f"next-day-{point}"
         shutil.copytree(killed, folder)
         _run(folder, DAY3)
-        now = _snapshot(folder)
+        now = snapshot(folder)
         listed = _listed(now)
         assert listed.keys() == expected.keys(), f"killed after write {point}"
         assert all(len(dates) == 1 for dates in listed.values()), listed
@@ -410,7 +403,7 @@ def test_a_github_publish_killed_mid_way_is_published_by_the_next_run(
     next run (a fresh checkout of the branch) commits exactly the files once."""
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     day1 = _day1(tmp_path, "day1")
-    files = {name: data.decode() for name, data in _snapshot(day1).items()}
+    files = {name: data.decode() for name, data in snapshot(day1).items()}
     with GithubServer(files=files) as reference_server:
         work = tmp_path / "reference"
         shutil.copytree(day1, work)

@@ -39,6 +39,7 @@ from tests.arxiv_server import (
     status,
     truncated,
 )
+from tests.files import snapshot
 from tests.github_server import GithubServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,14 +75,6 @@ CORPUS = [
     _entry(5, 20, "Large models of proteins"),
 ]
 """DAY1 lists paper 1; DAY2 (whose window DAY1's does not reach) adds papers 3 and 4."""
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
 
 
 def _folder(path: Path, config: str = CONFIG) -> Path:
@@ -158,7 +151,7 @@ def world(arxiv_server: ArxivServer, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert _invoke(reference, DAY2)[0] == 0
     folder = _folder(tmp_path / "faulty")
     assert _invoke(folder, DAY1)[0] == 0
-    return World(folder, _snapshot(reference), _snapshot(folder))
+    return World(folder, snapshot(reference), snapshot(folder))
 
 
 TRANSIENT: dict[str, tuple[Callable[[], Scripted], str, float]] = {
@@ -199,7 +192,7 @@ def test_arxiv_fault_is_ridden_out(
     clock = _fresh_clock(monkeypatch)
     code, output = _invoke(world.folder, DAY2)
     assert code == 0, output
-    assert _snapshot(world.folder) == world.expected
+    assert snapshot(world.folder) == world.expected
     assert arxiv_server.pending == 0
     bound = arxiv_bound(world.folder / "config.yml", retry_after=asked)
     assert sum(clock.sleeps) <= bound
@@ -241,11 +234,11 @@ def test_arxiv_fault_that_persists_fails_cleanly(
     )
     assert arxiv_server.request_count - start == tries
     assert arxiv_server.pending == 0
-    assert _snapshot(world.folder) == world.before
+    assert snapshot(world.folder) == world.before
     assert sum(clock.sleeps) <= arxiv_bound(config, retry_after=asked)
     # the fault is gone: the next run lists exactly what an undisturbed run lists
     assert _invoke(world.folder, DAY2)[0] == 0
-    assert _snapshot(world.folder) == world.expected
+    assert snapshot(world.folder) == world.expected
 
 
 def test_arxiv_retry_after_past_the_deadline_fails_at_once(
@@ -264,7 +257,7 @@ def test_arxiv_retry_after_past_the_deadline_fails_at_once(
         f"HTTP 429 after 1 try\n  fix: {GIVE_UP_FIX}\n"
     )
     assert clock.sleeps == []
-    assert _snapshot(folder) == {"config.yml": config.encode()}
+    assert snapshot(folder) == {"config.yml": config.encode()}
 
 
 def test_arxiv_deadline_bounds_a_fetch_that_keeps_failing(
@@ -302,7 +295,7 @@ def test_arxiv_rejects_the_query_with_http_400_and_nothing_is_retried(
     )
     assert arxiv_server.request_count - start == 1
     assert clock.sleeps == []
-    assert _snapshot(world.folder) == world.before
+    assert snapshot(world.folder) == world.before
 
 
 def test_arxiv_answers_404_for_a_wrong_endpoint(
@@ -319,7 +312,7 @@ def test_arxiv_answers_404_for_a_wrong_endpoint(
         "mirror\n"
     )
     assert clock.sleeps == []
-    assert _snapshot(world.folder) == world.before
+    assert snapshot(world.folder) == world.before
 
 
 def test_arxiv_unreachable_fails_cleanly(
@@ -341,7 +334,7 @@ def test_arxiv_unreachable_fails_cleanly(
     )
     assert clock.sleeps == [10, 20, 40]
     assert sum(clock.sleeps) <= arxiv_bound(world.folder / "config.yml")
-    assert _snapshot(world.folder) == world.before
+    assert snapshot(world.folder) == world.before
 
 
 def test_a_multi_day_outage_is_caught_up_by_the_next_good_run(
@@ -363,14 +356,14 @@ def test_a_multi_day_outage_is_caught_up_by_the_next_good_run(
 
     assert run("2026-11-17") == 0
     for day in ("2026-11-18", "2026-11-19"):  # arXiv down all day
-        before = _snapshot(folder)
+        before = snapshot(folder)
         arxiv_server.script(*(status(503) for _ in range(4)))
         assert run(day) == 1
-        assert _snapshot(folder) == before
+        assert snapshot(folder) == before
     # 2026-11-20: no run at all
-    before = _snapshot(folder)
+    before = snapshot(folder)
     assert run("2026-11-21") == 0  # nothing announced yet: no file changes
-    assert _snapshot(folder) == before
+    assert snapshot(folder) == before
     assert run("2026-11-23") == 0
     assert run("2026-11-24") == 0
     seen: dict[str, list[str]] = {}
@@ -419,7 +412,7 @@ def repo(
     _fresh_clock(monkeypatch)
     day1 = _folder(tmp_path / "day1")
     assert _invoke(day1, DAY1)[0] == 0
-    files = _texts(_snapshot(day1))
+    files = _texts(snapshot(day1))
     with GithubServer(files=files) as reference:
         folder = tmp_path / "reference"
         subprocess.run(["cp", "-r", str(day1), str(folder)], check=True)
@@ -427,7 +420,7 @@ def repo(
         code, output = _invoke(folder, DAY2, "--publish", "github")
         assert code == 0, output
         expected = reference.files()
-        local = _snapshot(folder)
+        local = snapshot(folder)
     folder = tmp_path / "work"
     subprocess.run(["cp", "-r", str(day1), str(folder)], check=True)
     with GithubServer(files=files) as server:
@@ -503,7 +496,7 @@ def test_github_fault_is_ridden_out(case: str, repo: Repo, monkeypatch: pytest.M
     assert code == 0, output
     assert repo.server.files() == repo.expected
     assert repo.server.history()[1:] == [repo.server.base_sha]
-    assert _snapshot(repo.folder) == repo.local
+    assert snapshot(repo.folder) == repo.local
     retry_waits = [s for s in clock.sleeps if s != GITHUB_WRITE_GAP]
     if first == "backoff":
         assert retry_waits[:1] == [5]
@@ -648,7 +641,7 @@ def test_github_refusal_fails_cleanly(
     assert repo.server.files() == files
     assert sum(clock.sleeps) <= github_bound(repo.folder / "config.yml", _writes(repo.server))
     # the files of the run stay written locally; the next run starts from the branch
-    assert _snapshot(repo.folder) == repo.local
+    assert snapshot(repo.folder) == repo.local
     repo.server._rules.clear()  # the cause is gone (the server has no public way to say so)
     repo.server.read_only = False
     _next_run_publishes(repo, tmp_path, monkeypatch)

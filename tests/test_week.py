@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.schedule import announced_at, load_holidays
 from tests.arxiv_server import ArxivServer, FeedEntry, status
+from tests.files import snapshot
 
 CONFIG = """\
 title: Week test
@@ -115,14 +116,6 @@ def _run_time(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), UTC) + RUN_TIME
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
 def _listed(root: Path, slug: str) -> dict[str, list[str]]:
     """Paper id → the dates of every day file of the list that holds it."""
     seen: dict[str, list[str]] = {}
@@ -172,23 +165,23 @@ def test_every_matching_paper_is_listed_exactly_once_on_its_first_good_day(
             # Paper 1, listed on the 23rd, is revised: version 2 must not be listed again.
             story[0].entry.version = 2
             story[0].entry.updated = datetime(2026, 11, 25, 9, tzinfo=UTC)
-        before = _snapshot(tmp_path)
+        before = snapshot(tmp_path)
         count = arxiv_server.request_count
         if kind == "arxiv down":
             arxiv_server.script(status(503), status(503), status(503))
             code, output = _run(tmp_path, day)
             assert code == 1, output
             assert "could not read arXiv at 127.0.0.1" in output
-            assert _snapshot(tmp_path) == before
+            assert snapshot(tmp_path) == before
             continue
         code, output = _run(tmp_path, day)
         assert code == 0, output
         requests_per_run.append(arxiv_server.request_count - count)
         # A second run of the same date changes nothing at all.
-        after = _snapshot(tmp_path)
+        after = snapshot(tmp_path)
         code, output = _run(tmp_path, day)
         assert code == 0, output
-        assert _snapshot(tmp_path) == after
+        assert snapshot(tmp_path) == after
 
     assert requests_per_run == [1] * len(requests_per_run)
     for slug in ("llm-papers", "agents"):
@@ -209,4 +202,4 @@ def test_quiet_days_write_nothing_and_say_why(arxiv_server: ArxivServer, tmp_pat
     assert code == 0, output
     assert "No new papers today." in output
     assert "Saturday and Sunday lists in UTC are empty" in output
-    assert _snapshot(tmp_path) == {"config.yml": CONFIG.encode()}
+    assert snapshot(tmp_path) == {"config.yml": CONFIG.encode()}
