@@ -31,3 +31,18 @@ def test_the_readme_shows_entries_of_the_example_verbatim() -> None:
     day = EXAMPLE / "lists" / "software-testing" / "2026" / "2026-11-20.md"
     assert entries in day.read_text(encoding="utf-8")
     assert entries.count("<details>") == 2
+
+
+def test_the_readme_shows_the_top_papers_of_the_example_week_verbatim() -> None:
+    """The weekly excerpt in the README is the example digest's top papers, links made to work
+    from the repository root."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("<!-- weekly:start", 1)[1].split("<!-- weekly:end -->", 1)[0]
+    top = excerpt[excerpt.index("1. [") :].rstrip("\n")
+    folder = "docs/example/lists/software-testing/"
+    digest = EXAMPLE / "lists" / "software-testing" / "weekly" / "2026-W47.md"
+    text = digest.read_text(encoding="utf-8")
+    assert top.replace(f"]({folder}", "](../") in text
+    assert top.count("\n") == 9  # the ten top papers
+    summary = text.splitlines()[2].replace("](../", f"]({folder}")
+    assert f"\n{summary}\n" in excerpt
