@@ -429,7 +429,7 @@ def backfill_month(scale: Scale) -> list[Row]:
             results = server.corpus_feed(first).total_results
             made = server.request_count
         fewest = math.ceil(results / PAGE)
-        busy = " (a busy month: more than 30,000 results, so the window is split)" if (
+        busy = " (a busy month: more than 30,000 results, so the query is continued)" if (
             results > 30_000) else ""  # fmt: skip
         rows.append(
             Row(
@@ -532,10 +532,10 @@ WHY_NOT = {
         "when a new week starts would remove most of it."
     ),
     "back-fill of one month (a busy": (
-        "**A busy month.** Past 30,000 results the window is halved: the first page of the "
-        "whole window is asked for and then dropped, and each half ends on a partial page. "
-        "Keeping that first page and starting the newer half after it would save a request "
-        "per split."
+        "**A busy month.** Past 30,000 results the query goes on from the window's start up "
+        "to the oldest paper received: every page but the last is full, and each continuation "
+        "asks again only for the papers of its two boundary minutes, which cost one request "
+        "more only when they fill a page of their own."
     ),
 }
 """Why a target does not hold, by the start of its row's measurement."""

@@ -7,7 +7,7 @@
    list was back-filled for, and a repeated or resumed back-fill asks arXiv for nothing twice.
 2. **Fetch.** One query chain for all lists with work left (bot.query.build_queries) over the
    submission times those dates' announcements carry (bot.schedule.submissions_listed): pages of
-   2,000, paced, retried and split past 30,000 results by bot.source, arriving newest first.
+   2,000, paced, retried and continued past 30,000 results by bot.source, arriving newest first.
 3. **Date.** Each paper goes to the list date, in the configured timezone, of the announcement
    that carried it (moderation holds cannot be known). A date is complete once the stream has
    passed below it; it is then built like a daily run's day (bot.runner.build_day: matched,

@@ -12,8 +12,11 @@ of the results. So its own retries and delay are switched off and it is wrapped:
 - our loop retries a failing page with doubling waits (a longer `Retry-After` wins, up to 300 s)
   and resumes with `offset=` where the results stopped, all within the fetch's `deadline`, with
   every wait taken on the injected clock;
-- a query arXiv reports more than 30,000 results for is asked again for each half of its date
-  range instead of paging past what arXiv serves.
+- a query arXiv reports more than 30,000 results for is paged up to the 30,000 it serves, then
+  asked again from the start of its date range up to the oldest submission received (the
+  boundary minute's papers come twice and are handed over once), as often as it takes: a
+  split by date at the point reached, so every page but the last is full. More than 30,000
+  results within one minute cannot be asked for and fail clearly.
 
 `arxiv.Result` (mutable, compared by version) never leaves this module: papers come out as
 `bot.models.Paper`, one per version-less id, the highest version seen.
@@ -63,7 +66,11 @@ MAX_RETRY_AFTER = 300.0
 """The longest `Retry-After` honoured; a server asking for more gets this much."""
 
 MAX_RESULTS_PER_QUERY = 30_000
-"""arXiv serves at most this many results of one query; past it, the date range is halved."""
+"""arXiv serves at most this many results of one query; past it, the query's date range ends
+at the oldest submission received and the query is asked again."""
+
+_FEWER_FIX = "add `categories` to the lists that have none, so the query asks for less"
+_MINUTE = timedelta(minutes=1)
 
 GIVE_UP_FIX = (
     "arXiv may be down or rate-limiting: the next scheduled run will catch up, or re-run later"
@@ -188,6 +195,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _minute(moment: datetime) -> datetime:
+    """The UTC minute a moment falls in (arXiv's date ranges count whole minutes)."""
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
 def _count_of(count: int, one: str, many: str = "") -> str:
     return f"{count} {one}" if count == 1 else f"{count} {many or one + 's'}"
 
@@ -220,7 +232,8 @@ class FetchReport:
     requests: int
     """HTTP requests sent, failed ones included."""
     total_results: int
-    """What arXiv's first pages reported for the queries asked (after any date split)."""
+    """What arXiv's first page reported for each query asked, summed (a query continued past the
+    30,000 results arXiv serves counts once, with the total of its first page)."""
     retries: int
     """Requests repeated after a transient fault."""
 
@@ -240,6 +253,53 @@ class _Run:
     on_paper: Callable[[Paper], None] | None = None
     page: list[Paper] = field(default_factory=list)
     """The papers of the last page the adapter checked (read once, in the same lxml pass)."""
+
+
+@dataclass
+class _Part:
+    """One query paged up to what arXiv serves: what it reported, and where it stopped."""
+
+    total: int = 0
+    """totalResults of its first page."""
+    received: int = 0
+    """Results arXiv sent, passed-over ones included: where a retry resumes (`offset=`)."""
+    cut: bool = False
+    """True when arXiv has more than it serves: the rest of the range is still to be asked."""
+    oldest: datetime | None = None
+    """The earliest submission received."""
+    recent: list[tuple[datetime, str]] = field(default_factory=list)
+    """(submitted, id) of the papers received, now and then pruned to the two minutes from
+    the one `oldest` falls in (papers come newest first, so this stays short)."""
+    prune_at: int = 4096
+    """The length of `recent` at which papers submitted after those two minutes are dropped."""
+
+    def note(self, paper: Paper) -> None:
+        """Track the oldest submission, and the ids a continuation could bring again."""
+        published = paper.published
+        if self.oldest is None or published < self.oldest:
+            self.oldest = published
+        self.recent.append((published, paper.id))
+        if len(self.recent) >= self.prune_at:
+            edge = self._edge()  # papers submitted later cannot come again
+            self.recent = [seen for seen in self.recent if seen[0] < edge]
+            self.prune_at = max(self.prune_at, 2 * len(self.recent))
+
+    @property
+    def last_minute(self) -> datetime | None:
+        """The minute after the one `oldest` falls in: where a continuation ends."""
+        return None if self.oldest is None else _minute(self.oldest) + _MINUTE
+
+    @property
+    def boundary(self) -> frozenset[str]:
+        """The ids received in the minute of `oldest` or the one after it: those a continuation
+        ending in that next minute brings again."""
+        edge = self._edge()
+        return frozenset(paper_id for published, paper_id in self.recent if published < edge)
+
+    def _edge(self) -> datetime:
+        """The end of the minute after the one `oldest` falls in."""
+        assert self.oldest is not None  # set by the paper just noted
+        return _minute(self.oldest) + 2 * _MINUTE
 
 
 class _CheckingAdapter(HTTPAdapter):
@@ -303,14 +363,18 @@ class ArxivSource:
         endpoint: str,
         clock: Clock,
         page_size: int = 2000,
+        query_limit: int = MAX_RESULTS_PER_QUERY,
         log: logging.Logger | None = None,
     ) -> None:
+        """`page_size` results are asked per request (arXiv's most: 2,000); `query_limit` is the
+        most arXiv serves of one query (30,000; a multiple of `page_size`, smaller in tests)."""
         self._settings = settings
         self._endpoint = _check_endpoint(endpoint)
         self._clock = clock
         self._log = log or logging.getLogger(__name__)
         self._delay = pacing_delay(settings.delay, endpoint, self._log)
         self._page_size = page_size
+        self._query_limit = query_limit
         self._client = arxiv.Client(page_size=page_size, delay_seconds=0, num_retries=0)
         separator = "&" if "?" in endpoint else "?"
         escaped = endpoint.replace("{", "{{").replace("}", "}}")
@@ -364,34 +428,89 @@ class ArxivSource:
         papers.sort(key=lambda paper: paper.published, reverse=True)
         return FetchReport(tuple(papers), run.requests, run.total_results, run.retries)
 
-    # -- one query, resumed after faults ------------------------------------------------------
+    # -- one query, continued past what arXiv serves, resumed after faults ----------------------
 
     def _fetch_query(self, query: str, run: _Run) -> None:
+        """Every result of one query, newest submission first, however many there are.
+
+        arXiv serves at most `query_limit` results of one query. When the first page reports
+        more, the query is paged up to that many, then asked again over the rest of its date
+        range: from the range's start to the minute after the one in which the oldest paper
+        received was submitted. arXiv's range is minute-granular and undocumented at its end
+        (a whole minute, or its first instant), so ending a minute later loses nothing either
+        way; the papers of those two boundary minutes that were received already come again and
+        are passed over by id, so none is handed over twice. A continuation that again reports
+        more than arXiv serves is continued the same way, each time ending earlier; one that
+        could not end earlier (more than arXiv serves within a minute or two) fails.
+        """
+        span = date_range(query)
+        start = span[0] if span is not None else _minute(run.window.start)
+        end = span[1] if span is not None else None
+        within = (end or run.window.end) - start <= _MINUTE
+        part = self._fetch_part(query, run, frozenset(), single_minute=within)
+        run.total_results += part.total
+        while part.cut:
+            oldest, until = part.oldest, part.last_minute
+            if oldest is None or until is None or oldest < start:
+                return  # older than the range: everything in it has come
+            if end is not None and until >= end:
+                raise FetchError(
+                    f"arXiv holds more than {self._query_limit} results submitted from "
+                    f"{_minute(oldest):%Y-%m-%d %H:%M} to {end:%H:%M} UTC, more than it serves "
+                    "for one query",
+                    fix=_FEWER_FIX,
+                )
+            self._log.info(
+                "arXiv reports %d results (more than the %d it serves): asking again for "
+                "submissions from %s to %s",
+                part.total,
+                self._query_limit,
+                start.isoformat(),
+                until.isoformat(),
+            )
+            query, end = with_date_range(query, start, until), until
+            part = self._fetch_part(query, run, part.boundary, single_minute=end - start <= _MINUTE)
+
+    def _fetch_part(
+        self, query: str, run: _Run, skip: frozenset[str], *, single_minute: bool
+    ) -> _Part:
+        """One query paged up to what arXiv serves, resumed with `offset=` after a fault.
+
+        Papers whose id is in `skip` (received before, in the boundary minutes) are passed
+        over. A single minute reported above what arXiv serves fails at its first page.
+        """
         search = arxiv.Search(
             query=query,
             max_results=None,
             sort_by=arxiv.SortCriterion.SubmittedDate,
             sort_order=arxiv.SortOrder.Descending,
         )
-        received = 0
+        part = _Part()
         total: int | None = None
         failures = 0
         successes = run.successes
         last_cause = ""
         while True:
             try:
-                for result in self._client.results(search, offset=received):
+                for result in self._client.results(search, offset=part.received):
                     if total is None:
                         total = run.last_total
-                        if total > MAX_RESULTS_PER_QUERY:
-                            break
-                    received += 1
-                    self._keep(result if isinstance(result, Paper) else to_paper(result), run)
-                else:
-                    run.total_results += run.last_total if total is None else total
-                    return
-                self._split(query, total, run)
-                return
+                        if single_minute and total > self._query_limit:
+                            raise FetchError(
+                                f"arXiv reports {total} results for one minute of submissions, "
+                                f"more than the {self._query_limit} it serves for one query",
+                                fix=_FEWER_FIX,
+                            )
+                    paper = result if isinstance(result, Paper) else to_paper(result)
+                    part.received += 1
+                    part.note(paper)
+                    if paper.id not in skip:
+                        self._keep(paper, run)
+                    if part.received >= self._query_limit:
+                        part.cut = total > self._query_limit
+                        break  # asking for more would be refused (HTTP 400)
+                part.total = run.last_total if total is None else total
+                return part
             except (_Transient, arxiv.UnexpectedEmptyPageError) as error:
                 # The package's own empty-page error: entries it could not read, a short page.
                 fault = (
@@ -426,31 +545,6 @@ class ArxivSource:
         kept = run.papers.get(paper.id)
         if kept is None or paper.version > kept.version:
             run.papers[paper.id] = paper
-
-    def _split(self, query: str, total: int, run: _Run) -> None:
-        span = date_range(query)
-        if span is None:
-            start = run.window.start.astimezone(UTC).replace(second=0, microsecond=0)
-            end = run.window.end.astimezone(UTC)
-        else:
-            start, end = span
-        if end - start <= timedelta(minutes=1):
-            raise FetchError(
-                f"arXiv reports {total} results for one minute of submissions, more than "
-                f"the {MAX_RESULTS_PER_QUERY} it serves for one query",
-                fix="add `categories` to the lists that have none, so the query asks for less",
-            )
-        middle = start + (end - start) / 2
-        middle = middle.replace(second=0, microsecond=0)
-        self._log.info(
-            "arXiv reports %d results (more than %d): asking for %s to %s in two halves",
-            total,
-            MAX_RESULTS_PER_QUERY,
-            start.isoformat(),
-            end.isoformat(),
-        )
-        self._fetch_query(with_date_range(query, middle, end), run)
-        self._fetch_query(with_date_range(query, start, middle), run)
 
     def _wait_or_give_up(self, fault: _Transient, failures: int, run: _Run) -> None:
         if failures > self._settings.retries:

@@ -9,13 +9,16 @@ the real arxiv client at `server.url`. Each request is answered by the first of:
    `hang()`), broken feeds (`truncated()`, `not_xml()`, `empty_page(total)`), or the answer
    the request would get anyway (`normal()`, to fail a later request only);
    `server.serve_file(name)` queues a recorded file;
-2. recorded pages by `start`: `server.serve_pages({0: name0, 10: name10}, total_results=20)`;
-3. a recorded file for every request: `server.serve_file(name, times=None)`;
-4. the corpus: `server.corpus = [FeedEntry, ...]` (e.g. from `entries_from_fixture(name)`),
+2. arXiv's limit: a request for results past the first `server.query_limit` of a query
+   (`start + max_results` above it; 30,000 as at arXiv, lower it to test paging past it
+   cheaply) gets HTTP 400 with an error feed;
+3. recorded pages by `start`: `server.serve_pages({0: name0, 10: name10}, total_results=20)`;
+4. a recorded file for every request: `server.serve_file(name, times=None)`;
+5. the corpus: `server.corpus = [FeedEntry, ...]` (e.g. from `entries_from_fixture(name)`),
    filtered by `id_list`, the query's `submittedDate` range and `cat:` terms (ignoring keyword
    and author terms, so always a superset), by `visible_after` against `server.now`, sorted
    newest first, paged by `start`/`max_results`, rendered in arXiv's current Atom format;
-5. otherwise HTTP 404 "nothing to serve".
+6. otherwise HTTP 404 "nothing to serve".
 
 `server.requests` records every request (path and query parameters, parsed).
 """
@@ -405,6 +408,8 @@ class ArxivServer:
         """Corpus entries with `visible_after` later than this are hidden (None: none hidden)."""
         self.fake_total: Callable[[Request, int], int] | None = None
         """Corpus: what totalResults to report, given the request and the true count."""
+        self.query_limit = 30_000
+        """Results served of one query at most (arXiv's limit): past it, HTTP 400."""
         self.pages: dict[int, bytes] = {}
         self.default: bytes | None = None
         self._script: deque[Scripted] = deque()
@@ -523,6 +528,9 @@ class ArxivServer:
             scripted = None
         if scripted is not None and scripted.kind not in {"truncated", "empty_page"}:
             return scripted
+        if request.start + request.max_results > self.query_limit:
+            message = f"start plus max_results may not exceed {self.query_limit}"
+            return Scripted("body", status=400, body=error_feed_body(message))
         body = self._normal_body(request)
         if scripted is None:
             if body is None:

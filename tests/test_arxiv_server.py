@@ -109,6 +109,22 @@ def test_the_corpus_pages_and_reports_its_totals(
     assert parse_feed(_get(http, arxiv_server, "cat:cs.CL").content).total_results == 30_000
 
 
+def test_results_past_what_arxiv_serves_of_one_query_are_refused(
+    arxiv_server: ArxivServer, http: requests.Session
+) -> None:
+    """A page reaching past the first 30,000 results (or a lower `query_limit`) is HTTP 400."""
+    arxiv_server.corpus = _corpus()
+    assert _get(http, arxiv_server, "cat:cs.CL", start="28000", max_results="2000").ok
+    refused = _get(http, arxiv_server, "cat:cs.CL", start="28001", max_results="2000")
+    assert refused.status_code == 400
+    assert parse_feed(refused.content).entries[0].summary == (
+        "start plus max_results may not exceed 30000"
+    )
+    arxiv_server.query_limit = 2
+    assert _ids(_get(http, arxiv_server, "cat:cs.CL", start="1", max_results="1")) == ["2601.00001"]
+    assert _get(http, arxiv_server, "cat:cs.CL", start="2", max_results="1").status_code == 400
+
+
 def test_scripted_answers_come_first_in_order_and_every_request_is_recorded(
     arxiv_server: ArxivServer, http: requests.Session
 ) -> None:

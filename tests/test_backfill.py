@@ -9,6 +9,7 @@ uninterrupted one writes; and with publishing, every batch of days is one commit
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -29,6 +30,7 @@ from bot.cli import main
 from bot.clock import FakeClock
 from bot.models import Paper
 from bot.schedule import list_date_of, load_holidays, submissions_listed
+from bot.source import ArxivSource
 from bot.store import Change, Store
 from tests.arxiv_server import ArxivServer, FeedEntry, normal, status
 from tests.files import snapshot
@@ -254,6 +256,31 @@ def test_requests_stay_within_ten_percent_of_the_fewest_the_limits_allow(
     assert reference.requests <= minimum * 1.1
     assert reference.max_results == {2000}
     assert f"the fewest arXiv's limits allow: {minimum})" in reference.output
+
+
+def test_a_query_past_what_arxiv_serves_is_continued_to_the_same_files_in_as_many_requests(
+    arxiv_server: ArxivServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    reference: Reference,
+) -> None:
+    """With arXiv serving 2,000 results of a query (30,000 at arXiv; lowered to stay fast), the
+    dense month's query is continued twice, each time up to the oldest paper received: full
+    pages, none past what is served, the reference's requests and exactly its files."""
+    monkeypatch.setattr(bot.cli, "ArxivSource", functools.partial(ArxivSource, query_limit=2000))
+    arxiv_server.query_limit = 2000
+    folder = tmp_path / "limited"
+    code, output = _backfill(_setup(folder, arxiv_server, DENSE))
+    assert code == 0, output
+    requests = arxiv_server.requests
+    assert [(r.start, r.max_results) for r in requests] == [(0, 2000)] * 3
+    ranges = [r.date_range for r in requests]
+    assert ranges[0] is not None and ranges[1] is not None and ranges[2] is not None
+    assert ranges[0][0] == ranges[1][0] == ranges[2][0]
+    assert ranges[0][1] > ranges[1][1] > ranges[2][1]
+    assert len(requests) == reference.requests == math.ceil(reference.results / 2000)
+    assert "in 3 requests (the fewest arXiv's limits allow: 3)" in output
+    assert snapshot(folder) == reference.files
 
 
 def test_a_finished_backfill_asks_nothing_and_changes_nothing_when_run_again(

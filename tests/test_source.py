@@ -6,7 +6,7 @@ import importlib.metadata
 import inspect
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import arxiv
@@ -17,11 +17,12 @@ from lxml import etree
 from bot.clock import FakeClock
 from bot.config import ArxivSettings
 from bot.errors import FetchError, QueryError, UsageError
-from bot.models import Window
+from bot.models import Paper, Window
 from bot.query import date_clause
 from bot.source import (
     DEFAULT_ENDPOINT,
     GIVE_UP_FIX,
+    MAX_RESULTS_PER_QUERY,
     ArxivSource,
     FetchReport,
     endpoint_from_env,
@@ -36,12 +37,12 @@ from tests.arxiv_server import (
     FIXTURES,
     ArxivServer,
     FeedEntry,
-    Request,
     empty_page,
     entries_from_fixture,
     error_feed,
     fixture_bytes,
     hang,
+    normal,
     not_xml,
     recorded,
     redirect,
@@ -69,12 +70,25 @@ class Harness:
         options.update(settings)
         self.settings = ArxivSettings.model_validate(options)
         self.page_size = 10
+        self.query_limit = MAX_RESULTS_PER_QUERY
+        """What arXiv serves of one query, for the source and the server alike."""
 
-    def fetch(self, queries: list[str] | None = None, window: Window = EVERYTHING) -> FetchReport:
+    def fetch(
+        self,
+        queries: list[str] | None = None,
+        window: Window = EVERYTHING,
+        *,
+        on_paper: Callable[[Paper], None] | None = None,
+    ) -> FetchReport:
+        self.server.query_limit = self.query_limit
         with ArxivSource(
-            self.settings, endpoint=self.server.url, clock=self.clock, page_size=self.page_size
+            self.settings,
+            endpoint=self.server.url,
+            clock=self.clock,
+            page_size=self.page_size,
+            query_limit=self.query_limit,
         ) as source:
-            return source.fetch(queries or ["all:testing"], window)
+            return source.fetch(queries or ["all:testing"], window, on_paper=on_paper)
 
     def fails(self, queries: list[str] | None = None) -> FetchError:
         with pytest.raises(FetchError) as caught:
@@ -567,57 +581,112 @@ def test_a_redirect_loop_fails_without_retries(harness: Harness) -> None:
     assert harness.clock.sleeps == []
 
 
-# --- more than 30,000 results ------------------------------------------------------------------
+# --- more than arXiv serves of one query --------------------------------------------------------
 
 WEEK = Window(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 8, tzinfo=UTC))
+FEWER_FIX = "add `categories` to the lists that have none, so the query asks for less"
+
+
+def _at(day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(2026, 1, day, hour, minute, second, tzinfo=UTC)
 
 
 def _spread() -> list[FeedEntry]:
-    """13 papers, one every 13 hours from 1 January 03:17 (never on a split boundary)."""
-    first = datetime(2026, 1, 1, 3, 17, tzinfo=UTC)
+    """13 papers, one every 13 hours from 1 January 03:17."""
     return [
-        FeedEntry(f"2601.{n:05d}", first + timedelta(hours=13 * n), categories=["cs.CL"])
+        FeedEntry(f"2601.{n:05d}", _at(1, 3, 17) + timedelta(hours=13 * n), categories=["cs.CL"])
         for n in range(13)
     ]
 
 
-def _inflate_beyond_two_days(request: Request, real: int) -> int:
-    span = request.date_range
-    assert span is not None
-    return 40_000 if span[1] - span[0] > timedelta(days=2) else real
-
-
-def test_more_than_30000_results_split_the_window_in_halves(harness: Harness) -> None:
-    """A range reported above 30,000 is asked again as two halves, recursively, newer first."""
+def test_past_what_arxiv_serves_the_query_goes_on_below_the_oldest_paper_received(
+    harness: Harness,
+) -> None:
+    """13 results where arXiv serves 10 of a query: two full pages, then the same query from the
+    window's start to the minute after the oldest paper's, its first page kept, each paper once."""
     harness.server.corpus = _spread()
-    harness.server.fake_total = _inflate_beyond_two_days
-    harness.page_size = 5
+    harness.page_size, harness.query_limit = 5, 10
     report = harness.fetch([f"cat:cs.CL AND {date_clause(WEEK)}"], WEEK)
-    assert sorted(p.id for p in report.papers) == [e.id for e in _spread()]
-    ranges = [r.date_range for r in harness.server.requests if r.start == 0]
-
-    def at(day: int, hour: int = 0) -> datetime:
-        return datetime(2026, 1, day, hour, tzinfo=UTC)
-
-    assert ranges == [
-        (at(1), at(8)),
-        (at(4, 12), at(8)),
-        (at(6, 6), at(8)),
-        (at(4, 12), at(6, 6)),
-        (at(1), at(4, 12)),
-        (at(2, 18), at(4, 12)),
-        (at(1), at(2, 18)),
+    assert [(r.date_range, r.start) for r in harness.server.requests] == [
+        ((_at(1), _at(8)), 0),
+        ((_at(1), _at(8)), 5),
+        ((_at(1), _at(2, 18, 18)), 0),  # paper 3, the oldest received, came at 18:17
     ]
-    assert all(
-        r.search_query.startswith("cat:cs.CL AND submittedDate:[") for r in harness.server.requests
+    assert harness.server.requests[2].search_query == (
+        "cat:cs.CL AND submittedDate:[202601010000 TO 202601021818]"
     )
-    assert report.total_results == 13
+    assert sorted(p.id for p in report.papers) == [e.id for e in _spread()]
+    assert (report.requests, report.total_results, report.retries) == (3, 13, 0)
+
+
+def test_a_continuation_past_what_arxiv_serves_goes_on_again_handing_each_paper_once(
+    harness: Harness,
+) -> None:
+    """4 served a query, pages of 2: three continuations, each ending earlier, one resumed after
+    a fault; streamed (as backfill reads them), the 13 papers come once each, newest first."""
+    harness.server.corpus = _spread()
+    harness.page_size, harness.query_limit = 2, 4
+    harness.server.script(normal(), normal(), normal(), status(503))
+    handed: list[Paper] = []
+    report = harness.fetch([f"cat:cs.CL AND {date_clause(WEEK)}"], WEEK, on_paper=handed.append)
+    assert [p.id for p in handed] == [e.id for e in reversed(_spread())]
+    assert report.papers == ()
+    assert harness.starts == [0, 2, 0, 2, 2, 0, 2, 0, 2]
+    ends = [r.date_range[1] for r in harness.server.requests if r.date_range and r.start == 0]
+    assert ends == [_at(8), _at(6, 0, 18), _at(4, 9, 18), _at(2, 18, 18)]
+    assert (report.requests, report.total_results, report.retries) == (9, 13, 1)
+
+
+def test_papers_of_the_boundary_minutes_are_neither_lost_nor_handed_over_twice(
+    harness: Harness,
+) -> None:
+    """Cut inside 10:05: its papers and 10:06's come again, and only those not received yet
+    (10:05:10, then 10:04) are handed over."""
+    times = [(10, 9, 0), (10, 8, 0), (10, 7, 0), (10, 6, 30), (10, 5, 40), (10, 5, 20)]
+    times += [(10, 5, 10), (10, 4, 0)]
+    harness.server.corpus = [
+        FeedEntry(f"2601.{n:05d}", _at(2, *when), categories=["cs.CL"])
+        for n, when in enumerate(reversed(times), start=1)
+    ]
+    hour = Window(_at(2, 10), _at(2, 11))
+    harness.page_size, harness.query_limit = 3, 6
+    handed: list[Paper] = []
+    report = harness.fetch([f"cat:cs.CL AND {date_clause(hour)}"], hour, on_paper=handed.append)
+    assert [p.id for p in handed] == [f"2601.{n:05d}" for n in range(8, 0, -1)]
+    assert [(r.date_range, r.start) for r in harness.server.requests] == [
+        ((_at(2, 10), _at(2, 11)), 0),
+        ((_at(2, 10), _at(2, 11)), 3),
+        ((_at(2, 10), _at(2, 10, 6)), 0),
+        ((_at(2, 10), _at(2, 10, 6)), 3),
+    ]
+    assert report.total_results == 8
+
+
+def test_after_thousands_of_papers_the_boundary_minutes_are_still_known(harness: Harness) -> None:
+    """4,300 papers two seconds apart, 4,100 served a query: what the source keeps of the papers
+    received is trimmed as they come, yet the 40 of the boundary minutes are passed over."""
+    first = _at(2, 8, 0, 1)
+    harness.server.corpus = [
+        FeedEntry(f"2601.{n:05d}", first + timedelta(seconds=2 * n), categories=["cs.CL"])
+        for n in range(4300)
+    ]
+    harness.page_size, harness.query_limit = 820, 4100
+    handed: list[str] = []
+    day = Window(_at(2), _at(3))
+    report = harness.fetch(
+        [f"cat:cs.CL AND {date_clause(day)}"], day, on_paper=lambda p: handed.append(p.id)
+    )
+    assert handed == [f"2601.{n:05d}" for n in range(4299, -1, -1)]
+    assert harness.starts == [0, 820, 1640, 2460, 3280, 0]
+    continued = harness.server.corpus_feed(harness.server.requests[-1])
+    assert continued.total_results == 200 + 40  # 200 new, 40 received at 08:06 or 08:07
+    assert report.total_results == 4300
 
 
 def test_more_than_30000_results_in_one_minute_is_an_error(harness: Harness) -> None:
-    """A range that cannot be halved further fails with what to change."""
-    minute = Window(datetime(2026, 1, 2, 10, tzinfo=UTC), datetime(2026, 1, 2, 10, 1, tzinfo=UTC))
-    harness.server.corpus = [FeedEntry("2601.00009", datetime(2026, 1, 2, 10, 0, 30, tzinfo=UTC))]
+    """A range of one minute reported above what arXiv serves fails at its first page."""
+    minute = Window(_at(2, 10), _at(2, 10, 1))
+    harness.server.corpus = [FeedEntry("2601.00009", _at(2, 10, 0, 30))]
     harness.server.fake_total = lambda request, real: 40_000
     harness.page_size = 1
     error = harness.fails([f"cat:cs.CL AND {date_clause(minute)}"])
@@ -625,7 +694,27 @@ def test_more_than_30000_results_in_one_minute_is_an_error(harness: Harness) -> 
         "arXiv reports 40000 results for one minute of submissions, more than the 30000 it "
         "serves for one query"
     )
-    assert error.fix == "add `categories` to the lists that have none, so the query asks for less"
+    assert error.fix == FEWER_FIX
+    assert harness.server.request_count == 1
+
+
+def test_more_than_arxiv_serves_within_the_last_minutes_of_a_range_is_an_error(
+    harness: Harness,
+) -> None:
+    """When every result arXiv serves came in the range's last minute, no continuation could
+    end earlier: the fetch fails instead of asking the same again."""
+    harness.server.corpus = [
+        FeedEntry(f"2601.{n:05d}", _at(2, 10, 9, 10 * n), categories=["cs.CL"]) for n in range(1, 6)
+    ] + [FeedEntry("2601.00009", _at(2, 10, 2), categories=["cs.CL"])]
+    harness.page_size, harness.query_limit = 2, 4
+    window = Window(_at(2, 10), _at(2, 10, 10))
+    error = harness.fails([f"cat:cs.CL AND {date_clause(window)}"])
+    assert error.message == (
+        "arXiv holds more than 4 results submitted from 2026-01-02 10:09 to 10:10 UTC, more "
+        "than it serves for one query"
+    )
+    assert error.fix == FEWER_FIX
+    assert harness.starts == [0, 2]
 
 
 def test_the_fixture_sets_arxiv_api_url_to_the_server(arxiv_server: ArxivServer) -> None:
