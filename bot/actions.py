@@ -41,7 +41,7 @@ SUMMARY_FILES = 50
 NAME_CHARS = 200
 """Characters of a list name shown in the summary table (the rest becomes "…")."""
 
-_DAY_PAGE = re.compile(r"^lists/[^/]+/\d{4}/(?:pages/)?\d{4}-\d{2}-\d{2}(?:-\d+)?\.md$")
+_DAY_PAGE = re.compile(r"^lists/[^/]+/\d{4}/(?:pages/\d{2}/)?\d{4}-\d{2}-\d{2}(?:-\d+)?\.md$")
 _OUTPUT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _DELIMITER = "ARXIV_BOT_EOF"
 _TIME = "%Y-%m-%d %H:%M UTC"

@@ -1,19 +1,26 @@
 """Where every file of the bot lives, relative to the folder of the config file.
 
-    lists/<slug>/<YYYY>/<YYYY-MM-DD>.json        the day's papers (the source of truth)
-    lists/<slug>/<YYYY>/<YYYY-MM-DD>.md          the day's list, first page
-    lists/<slug>/<YYYY>/pages/<YYYY-MM-DD>-N.md  continuation pages of a very long day (N ≥ 2)
-    lists/<slug>/<YYYY>/README.md                the year's archive
-    lists/<slug>/<YYYY>/ids.txt                  the id index of the year's day files (a view)
-    lists/<slug>/README.md                       the list's archive (last 90 days, years)
-    lists/<slug>/weekly/<YYYY>-W<ww>.md          the digest of an ISO week (ISO year, week)
-    lists/<slug>/feed.xml                        the list's Atom feed (the latest papers)
-    lists/<slug>/trend.svg, keywords.svg         the archive's charts (last 90 days)
-    lists/.state.json                            the run state
-    lists/.backfill.json                         the list dates `backfill` has built
-    README.md                                    the repository's README (one section is ours)
+    lists/<slug>/<YYYY>/<YYYY-MM-DD>.json             the day's papers (the source of truth)
+    lists/<slug>/<YYYY>/<YYYY-MM-DD>.md               the day's list, first page
+    lists/<slug>/<YYYY>/pages/<MM>/<YYYY-MM-DD>-N.md  continuation pages of a long day (N ≥ 2)
+    lists/<slug>/<YYYY>/README.md                     the year's archive
+    lists/<slug>/<YYYY>/ids.txt                       the id index of the year's day files
+    lists/<slug>/README.md                            the list's archive (last 90 days, years)
+    lists/<slug>/weekly/<YYYY>-W<ww>.md               the digest of an ISO week (ISO year, week)
+    lists/<slug>/feed.xml                             the list's Atom feed (the latest papers)
+    lists/<slug>/trend.svg, keywords.svg              the archive's charts (last 90 days)
+    lists/.state.json                                 the run state
+    lists/.backfill.json                              the list dates `backfill` has built
+    README.md                                         the repository's README (one section is ours)
 
-Continuation pages live in `pages/` so a year folder never passes GitHub's 1,000-entry listing.
+GitHub lists at most 1,000 entries of a folder. A year folder holds two files a day (at most
+732), its archive and its id index. Continuation pages sit in a folder per month, `pages/<MM>/`
+(`pages/` itself holds at most 12): a month has at most 23 announcement days, so a month folder
+stays under 1,000 entries while days have at most 43 continuation pages (44 pages, over 8,000
+entries even at 200 a page of 400 KB); with a list every day of a 31-day month, at most 32. A
+list of the whole of arXiv (~1,500 papers a day) needs about 7. Releases before month folders
+put continuation pages in `pages/` itself: re-rendering a day removes its pages from there too
+(`continuation_dirs`).
 """
 
 from __future__ import annotations
@@ -41,10 +48,22 @@ def day_json(slug: str, day: date) -> PurePosixPath:
 
 
 def day_page(slug: str, day: date, page: int = 1) -> PurePosixPath:
-    """The Markdown page `page` (1-based) of a day's list."""
+    """The Markdown page `page` (1-based) of a day's list: page 1 in the year folder, the
+    others in the month's folder of continuation pages."""
     if page == 1:
         return year_dir(slug, day.year) / f"{day.isoformat()}.md"
-    return year_dir(slug, day.year) / "pages" / f"{day.isoformat()}-{page}.md"
+    return pages_dir(slug, day) / f"{day.isoformat()}-{page}.md"
+
+
+def pages_dir(slug: str, day: date) -> PurePosixPath:
+    """The folder of the continuation pages of the days of `day`'s month."""
+    return year_dir(slug, day.year) / "pages" / f"{day.month:02d}"
+
+
+def continuation_dirs(slug: str, day: date) -> tuple[PurePosixPath, ...]:
+    """Every folder a day's continuation pages may be found in: its month's, and the one
+    releases before month folders used (`<YYYY>/pages/`), so stale pages are found in both."""
+    return pages_dir(slug, day), year_dir(slug, day.year) / "pages"
 
 
 def list_archive(slug: str) -> PurePosixPath:

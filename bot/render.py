@@ -37,7 +37,7 @@ from bot.text import clean, code_span, code_url, html_marked, html_text, md_inli
 from bot.weekly import Listed, Week, WeekKey, WeekSummary, week_label
 
 MAX_PAGE_ENTRIES = 500
-"""Entries on one day page at most; more continue on `pages/<date>-2.md`, … (DESIGN "Size")."""
+"""Entries on one day page at most; more continue on `pages/<MM>/<date>-2.md`, … (DESIGN "Size")."""
 MAX_PAGE_BYTES = 400_000
 """UTF-8 bytes of one day page at most (400 KB, well under what GitHub shows of a file)."""
 ARCHIVE_DAYS = 90

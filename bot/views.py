@@ -30,13 +30,12 @@ def summary(day: DayList) -> DaySummary:
 
 
 def _continuation_pages(store: Store, slug: str, day: date) -> set[PurePosixPath]:
-    folder = store.path(layout.year_dir(slug, day.year) / "pages")
-    if not folder.is_dir():
-        return set()
     pattern = re.compile(rf"^{re.escape(day.isoformat())}-\d+\.md$")
     return {
-        layout.year_dir(slug, day.year) / "pages" / file.name
-        for file in folder.iterdir()
+        folder / file.name
+        for folder in layout.continuation_dirs(slug, day)
+        if store.path(folder).is_dir()
+        for file in store.path(folder).iterdir()
         if pattern.match(file.name)
     }
 

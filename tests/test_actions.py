@@ -36,8 +36,8 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 CHANGES = (
     Change(P("lists/llm-papers/2026/2026-01-05.json"), "{}"),
     Change(P("lists/llm-papers/2026/2026-01-05.md"), "# day"),
-    Change(P("lists/llm-papers/2026/pages/2026-01-05-2.md"), "# page 2"),
-    Change(P("lists/llm-papers/2026/pages/2026-01-05-3.md"), None),
+    Change(P("lists/llm-papers/2026/pages/01/2026-01-05-2.md"), "# page 2"),
+    Change(P("lists/llm-papers/2026/pages/01/2026-01-05-3.md"), None),
     Change(P("lists/llm-papers/2026/README.md"), "# year"),
     Change(P("lists/llm-papers/README.md"), "# archive"),
     Change(P("lists/agents/2026/2026-01-05.md"), "# day"),
@@ -117,7 +117,7 @@ def test_outputs_of_a_run_that_wrote_lists() -> None:
         "changed": "true",
         "commit-sha": SHA,
         "lists": "lists/llm-papers/2026/2026-01-05.md\n"
-        "lists/llm-papers/2026/pages/2026-01-05-2.md\n"
+        "lists/llm-papers/2026/pages/01/2026-01-05-2.md\n"
         "lists/agents/2026/2026-01-05.md",
     }
 
@@ -223,7 +223,7 @@ def test_the_summary_of_a_published_run_is_exact() -> None:
         "\n"
         "- `lists/llm-papers/2026/2026-01-05.json`\n"
         "- `lists/llm-papers/2026/2026-01-05.md`\n"
-        "- `lists/llm-papers/2026/pages/2026-01-05-2.md`\n"
+        "- `lists/llm-papers/2026/pages/01/2026-01-05-2.md`\n"
         "\n"
         "</details>\n"
     )

@@ -22,8 +22,8 @@ DAY_JSON = PurePosixPath("lists/llm/2026/2026-01-06.json")
 DAY_PAGE = PurePosixPath("lists/llm/2026/2026-01-06.md")
 ARCHIVE = PurePosixPath("lists/llm/README.md")
 STATE = PurePosixPath("lists/.state.json")
-STALE = PurePosixPath("lists/llm/2026/pages/2026-01-05-2.md")
-NEVER = PurePosixPath("lists/llm/2026/pages/2026-01-06-2.md")
+STALE = PurePosixPath("lists/llm/2026/pages/01/2026-01-05-2.md")
+NEVER = PurePosixPath("lists/llm/2026/pages/01/2026-01-06-2.md")
 USER_README = (
     "# My papers\n\nNotes of my own.\n\n"
     f"{START_MARKER}\nyesterday's papers\n{END_MARKER}\n\nFooter of my own.\n"

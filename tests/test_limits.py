@@ -2,11 +2,14 @@
 
 - A day with 3,000 matching papers with long abstracts, fetched from the local arXiv through
   the real run: its pages keep under 400 KB and 500 entries each, link to each other, list
-  every paper exactly once, sit in `<YYYY>/pages/`; the day JSON holds all 3,000.
+  every paper exactly once, sit in `<YYYY>/pages/<MM>/`; the day JSON holds all 3,000.
 - Three years of stored days (written directly as day JSON, as runs would have left them),
   then `arxiv-bot render`: the README section and the list archive stay the same small size
   however many days there are, a year archive holds at most its year's days, and no folder
-  holds more than 1,000 entries — also in a leap year with a day in every one of its 366 days.
+  holds more than 1,000 entries — also in a leap year with a day in every one of its 366 days;
+  a month folder of continuation pages could reach 1,000 only with days of over 40 pages.
+- A long day rendered again with fewer papers loses the pages it no longer needs, also those
+  left in `<YYYY>/pages/` by releases before month folders.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +28,7 @@ from bot import layout
 from bot.cli import main
 from bot.models import DayList, Entry, Hit, Paper, Rules
 from bot.render import END_MARKER, MAX_PAGE_BYTES, MAX_PAGE_ENTRIES, START_MARKER
+from bot.schedule import announcements_on
 from bot.store import Change, Store, apply, day_json
 from tests.arxiv_server import ArxivServer, FeedEntry
 from tests.gfm import render
@@ -78,13 +83,15 @@ def huge_day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_a_day_of_3000_papers_keeps_every_page_within_githubs_limits(huge_day: Path) -> None:
-    """Each page ≤ 400 KB and ≤ 500 entries; continuation pages in pages/, linked both ways;
+    """Each page ≤ 400 KB and ≤ 500 entries; continuation pages in pages/11/, linked both ways;
     every paper on exactly one page, in order, as GitHub renders it."""
     year = huge_day / "lists" / "everything" / "2026"
     first = year / "2026-11-20.md"
     rest = sorted(
-        (year / "pages").glob("2026-11-20-*.md"), key=lambda p: int(p.stem.rsplit("-", 1)[1])
+        (year / "pages" / "11").glob("2026-11-20-*.md"),
+        key=lambda p: int(p.stem.rsplit("-", 1)[1]),
     )
+    assert sorted(p.name for p in (year / "pages").iterdir()) == ["11"]
     pages = [first, *rest]
     assert len(pages) >= 7  # 3,000 entries of ~3 KB: well over 400 KB a page
     assert [p.name for p in rest] == [f"2026-11-20-{n}.md" for n in range(2, len(pages) + 1)]
@@ -134,14 +141,14 @@ def test_a_huge_day_keeps_the_readme_section_small(huge_day: Path) -> None:
 RULES = Rules(keywords=("model*",))
 
 
-def _paper(day: date, number: int) -> Paper:
+def _paper(day: date, number: int, abstract: str = "We model things. " * 40) -> Paper:
     moment = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
     return Paper(
         id=f"{day:%y%m}.{day.day:02d}{number:03d}",
         version=1,
         title=f"A model of day {day} number {number}",
         authors=("A. Author", "B. Author"),
-        abstract="We model things. " * 40,
+        abstract=abstract,
         primary_category="cs.LG",
         categories=("cs.LG",),
         published=moment,
@@ -152,9 +159,9 @@ def _paper(day: date, number: int) -> Paper:
     )
 
 
-def _day(slug: str, name: str, day: date, count: int) -> DayList:
+def _day(slug: str, name: str, day: date, count: int, **paper: str) -> DayList:
     entries = tuple(
-        Entry(_paper(day, n), (Hit("model*", ("title",)),), 1) for n in range(1, count + 1)
+        Entry(_paper(day, n, **paper), (Hit("model*", ("title",)),), 1) for n in range(1, count + 1)
     )
     return DayList(slug, name, day, RULES, entries)
 
@@ -204,11 +211,72 @@ def test_no_folder_holds_more_than_github_lists(years: Path) -> None:
     leap = years / "lists" / "daily" / "2028"
     assert len(list(leap.glob("2028-*.json"))) == 366
     assert len(list(leap.glob("2028-*.md"))) == 366
-    assert sorted(p.name for p in (leap / "pages").iterdir()) == [
-        f"{d}-{n}.md" for d in ("2028-02-29", "2028-12-31") for n in (2, 3)
+    assert sorted(p.name for p in (leap / "pages").iterdir()) == ["02", "12"]
+    assert sorted(p.relative_to(leap / "pages").as_posix() for p in leap.glob("pages/*/*")) == [
+        f"{d[5:7]}/{d}-{n}.md" for d in ("2028-02-29", "2028-12-31") for n in (2, 3)
     ]
     assert {k: v for k, v in sizes.items() if v > GITHUB_FOLDER_LIMIT} == {}
     assert max(sizes.values()) < 800  # a year: two files a day, and a few more
+
+
+def test_a_month_folder_of_continuation_pages_stays_far_below_githubs_listing(
+    huge_day: Path,
+) -> None:
+    """No month has more than 23 announcement days (a list every day: 31), so a month folder
+    passes 1,000 entries only with days of more than 43 continuation pages (32): even a list
+    every day of a month of days as long as the 3,000 papers fetched here stays under it."""
+    most = 0
+    for year in range(2026, 2036):
+        for month in range(1, 13):
+            days = [date(year, month, 1) + timedelta(days=n) for n in range(31)]
+            announced = [
+                day
+                for day in days
+                if day.month == month and announcements_on(day, ZoneInfo("UTC"), frozenset())
+            ]
+            most = max(most, len(announced))
+    assert most == 23
+    assert most * 43 < GITHUB_FOLDER_LIMIT <= most * 44
+    assert 31 * 32 < GITHUB_FOLDER_LIMIT <= 31 * 33
+    month = huge_day / "lists" / "everything" / "2026" / "pages" / "11"
+    continuation = len(list(month.iterdir()))
+    assert continuation >= 6  # 21 in 2026: in one pages/ folder, 48 such days pass 1,000
+    assert 31 * continuation < GITHUB_FOLDER_LIMIT
+
+
+def test_a_day_that_gets_shorter_loses_the_pages_it_no_longer_needs(tmp_path: Path) -> None:
+    """Re-rendered with fewer papers, a day's extra continuation pages are removed, from its
+    month folder and from `pages/` itself (where releases before month folders put them);
+    the pages it still needs and other days' pages stay."""
+    (tmp_path / "config.yml").write_text(CONFIG, encoding="utf-8")
+    long, other = date(2026, 3, 4), date(2026, 3, 5)
+
+    def store(day: date, count: int) -> None:
+        listed = _day("everything", "Everything", day, count, abstract=_abstract(0) * 2)
+        apply(Store(tmp_path), [Change(layout.day_json("everything", day), day_json(listed))])
+
+    def render_all() -> list[str]:
+        result = CliRunner().invoke(main, ["render", "--config", str(tmp_path / "config.yml")])
+        assert result.exit_code == 0, result.output
+        pages = tmp_path / "lists" / "everything" / "2026" / "pages"
+        return sorted(p.relative_to(pages).as_posix() for p in pages.rglob("*.md"))
+
+    def of(day: date, pages: list[str]) -> list[str]:
+        return [page for page in pages if page.startswith(f"03/{day}-")]
+
+    store(long, 300)  # about 4 KB an entry: four pages of 400 KB
+    store(other, 150)
+    before = render_all()
+    assert of(long, before)[:2] == ["03/2026-03-04-2.md", "03/2026-03-04-3.md"]
+    assert of(other, before) == ["03/2026-03-05-2.md"]
+    legacy = tmp_path / "lists" / "everything" / "2026" / "pages" / "2026-03-04-2.md"
+    legacy.write_text("# a page where releases before month folders put it\n", encoding="utf-8")
+    store(long, 150)
+    after = render_all()
+    assert of(long, after) == ["03/2026-03-04-2.md"]  # the pages after it are gone
+    assert of(other, after) == of(other, before)
+    assert after == [*of(long, after), *of(other, after)]
+    assert not legacy.exists()
 
 
 def test_the_readme_section_stays_bounded_after_years(years: Path) -> None:

@@ -500,11 +500,11 @@ def test_a_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None
 
 
 def test_501_entries_make_two_pages_linked_both_ways() -> None:
-    """500 entries fill page 1; the 501st goes to pages/<date>-2.md, with links between them."""
+    """500 entries fill page 1; the 501st goes to pages/<MM>/<date>-2.md, linked both ways."""
     pages = RENDERER.day_pages(day_of(MAX_PAGE_ENTRIES + 1))
     first, second = layout.day_page(SLUG, DAY), layout.day_page(SLUG, DAY, 2)
     assert list(pages) == [first, second]
-    assert second == PurePosixPath("lists/testing-papers/2025/pages/2025-04-27-2.md")
+    assert second == PurePosixPath("lists/testing-papers/2025/pages/04/2025-04-27-2.md")
     assert numbers(pages[first]) == list(range(1, 501))
     assert numbers(pages[second]) == [501]
     assert len(items(pages[second])) == 1
@@ -582,7 +582,7 @@ def test_day_navigation_links_resolve_to_the_right_files() -> None:
         assert resolve(source, found["🗂️ Data"]) == layout.day_json(SLUG, when)
         assert source == layout.day_page(SLUG, when, number)
     assert links(pages[layout.day_page(SLUG, when, 2)])["← 2024-12-31"] == (
-        "../../2024/2024-12-31.md"
+        "../../../2024/2024-12-31.md"
     )
 
 
@@ -888,11 +888,11 @@ def test_a_section_continues_on_the_next_page_and_contents_link_across_pages() -
     assert contents(pages[first]) == [
         ("Alpha · 300 papers", "#topic-alpha"),
         ("Beta · 250 papers", "#topic-beta"),
-        ("Gamma · 50 papers", "pages/2025-04-27-2.md#topic-gamma"),
+        ("Gamma · 50 papers", "pages/04/2025-04-27-2.md#topic-gamma"),
     ]
     assert contents(pages[second]) == [
-        ("Alpha · 300 papers", "../2025-04-27.md#topic-alpha"),
-        ("Beta · 250 papers", "../2025-04-27.md#topic-beta"),
+        ("Alpha · 300 papers", "../../2025-04-27.md#topic-alpha"),
+        ("Beta · 250 papers", "../../2025-04-27.md#topic-beta"),
         ("Gamma · 50 papers", "#topic-gamma"),
     ]
     for source, text in pages.items():
