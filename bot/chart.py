@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from bot import index
 from bot.models import DayList
 from bot.text import xml_text
 
@@ -62,9 +63,11 @@ def trend(
 ) -> Trend:
     """The list's numbers over the `window` days up to its newest day (none: empty charts).
 
-    Only the days in the window are read. The first date shown is the list's first day when
-    that is later than the window's start, so a young list does not show months of zeros. A
-    keyword counts once per paper it hit; followed authors are not keywords.
+    The counts come from the id index when `history` has one (`bot.index.ListHistory`), so no
+    day file is read; otherwise from the days in the window. The first date shown is the list's
+    first day when that is later than the window's start, so a young list does not show months
+    of zeros. A keyword counts once per paper it hit; followed authors are not keywords
+    (`bot.index.keyword_counts`).
     """
     if not history:
         return Trend(name=name, days=(), keywords=())
@@ -74,12 +77,12 @@ def trend(
     days: list[tuple[date, int]] = []
     counts: Counter[str] = Counter()
     for when in shown:
-        entries = history[when].entries if when in history else ()
-        days.append((when, len(entries)))
-        for entry in entries:
-            counts.update(
-                {hit.keyword for hit in entry.hits if "authors" not in hit.where and hit.keyword}
-            )
+        if when not in history:
+            days.append((when, 0))
+            continue
+        days.append((when, index.day_count(history, when)))
+        for label, papers in index.day_keywords(history, when):
+            counts[label] += papers
     busiest = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
     return Trend(name=name, days=tuple(days), keywords=tuple(busiest))
 

@@ -1,17 +1,19 @@
 """The derived id index: what each stored day holds, known without parsing the day files.
 
 `lists/<slug>/<YYYY>/ids.txt` names every day file of its year folder with the file's size in
-bytes and the ids of its papers, one line per day, oldest first:
+bytes, the ids of its papers and, after a `|`, how many of them each keyword hit (what the
+keyword chart adds up), one line per day, oldest first:
 
-    # arxiv-bot id index: ...
-    2026-11-20.json 48213 2611.00001 2611.00002
+    # arxiv-bot id index v2: ...
+    2026-11-20.json 48213 2611.00001 2611.00002 | LLM=2 agent*%20+%20tool%20use=1
 
 It is a view, like the Markdown pages: written after the day JSON, never the source of truth.
 A run trusts a year's index only while it agrees with the folder (the same day files with the
 same byte sizes: names and sizes, not times, since a checkout resets mtimes); otherwise it reads
-that year's day files and writes the index again (DESIGN "De-duplication"). So de-duplication
-and the archives of years of lists cost a directory listing and a few small reads, while a
-day's full data is parsed only when a view of that day is rebuilt.
+that year's day files and writes the index again (DESIGN "De-duplication"). An index in an
+older format (no `v2` header, no `|` on a line) is not trusted either, so it is rebuilt the same
+way. So de-duplication, the archives and the charts of years of lists cost a directory listing
+and a few small reads, while a day's full data is parsed only when a view of that day is rebuilt.
 """
 
 from __future__ import annotations
@@ -27,13 +29,16 @@ from itertools import chain
 from urllib.parse import quote, unquote
 
 from bot import layout
-from bot.models import DayList
+from bot.models import DayList, Entry
 from bot.store import Change, Store
 
 HEADER = (
-    "# arxiv-bot id index: each day file of this folder, its size in bytes and its papers' ids.\n"
+    "# arxiv-bot id index v2: each day file of this folder, its size in bytes, its papers' ids\n"
+    "# and, after |, how many of them each keyword hit (label=papers).\n"
     "# Derived from the day files and rebuilt whenever they change; editing it changes nothing.\n"
 )
+_VERSION = HEADER.split(":", 1)[0] + ":"
+"""The first line of an index in this format begins so; an older index is rebuilt."""
 
 _DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 _YEAR_DIR = re.compile(r"^\d{4}$")
@@ -41,6 +46,8 @@ _SAFE = "/:+-._~"
 """Characters an id keeps as they are in the index; others (a space…) are percent-encoded."""
 _UNSAFE = re.compile(r"[^A-Za-z0-9/:+\-._~ ]")
 """Anything in a line of ids (separating spaces allowed) that calls for percent-encoding."""
+_LABEL_SAFE = "*+-._~"
+"""Characters a keyword label keeps as they are; others (a space, `=`, `|`…) are encoded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,42 @@ class DayRecord:
     """The file's size in bytes (with its name, the fingerprint of the file)."""
     ids: tuple[str, ...]
     """Its papers' ids, in the file's order."""
+    keyword_hits: str = ""
+    """How many of its papers each keyword hit, as the index writes it (`LLM=2 agent*=1`,
+    labels percent-encoded): kept as text, and read (`keywords`) only for the days a chart
+    shows, so loading years of days does not pay for it."""
+
+    @property
+    def keywords(self) -> tuple[tuple[str, int], ...]:
+        """Each keyword label that hit the day's papers and how many it hit, by label."""
+        found: list[tuple[str, int]] = []
+        for item in self.keyword_hits.split():
+            label, _, count = item.rpartition("=")
+            if label and count.isdigit():  # anything else is not the bot's: left out
+                found.append((unquote(label) if "%" in label else label, int(count)))
+        return tuple(found)
+
+
+def keyword_counts(entries: Iterable[Entry]) -> tuple[tuple[str, int], ...]:
+    """How many of the entries each keyword hit, by label: a paper counts once per keyword,
+    and followed authors are not keywords (what the keyword chart shows, `bot.chart`)."""
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        counts.update(
+            {hit.keyword for hit in entry.hits if "authors" not in hit.where and hit.keyword}
+        )
+    return tuple(sorted(counts.items()))
+
+
+def record_of(day: DayList, size: int) -> DayRecord:
+    """The index record of a day file of `size` bytes holding `day`."""
+    ids = tuple(entry.paper.id for entry in day.entries)
+    return DayRecord(size, ids, keyword_hits_text(keyword_counts(day.entries)))
+
+
+def keyword_hits_text(counts: Iterable[tuple[str, int]]) -> str:
+    """Keyword counts as a line of the index writes them: `LLM=2 agent*%20+%20tool%20use=1`."""
+    return " ".join(f"{quote(label, safe=_LABEL_SAFE)}={count}" for label, count in counts)
 
 
 # --- the file format --------------------------------------------------------------------------
@@ -64,17 +107,26 @@ def index_text(records: Mapping[date, DayRecord]) -> str:
         ids = " ".join(record.ids)
         if _UNSAFE.search(ids) or ids.count(" ") != max(len(record.ids) - 1, 0):
             ids = " ".join(quote(paper_id, safe=_SAFE) for paper_id in record.ids)
-        lines.append(f"{day.isoformat()}.json {record.size}{' ' if record.ids else ''}{ids}\n")
+        hits = f" {record.keyword_hits}" if record.keyword_hits else ""
+        lines.append(
+            f"{day.isoformat()}.json {record.size}{' ' if record.ids else ''}{ids} |{hits}\n"
+        )
     return "".join(lines)
 
 
 def parse_index(text: str) -> dict[date, DayRecord] | None:
-    """The records an index holds, or None when it is not an index the bot wrote."""
+    """The records an index holds, or None when it is not an index this version of the bot
+    wrote (an older format is rebuilt from the day files, like a stale index)."""
+    if not text.startswith(_VERSION):
+        return None
     records: dict[date, DayRecord] = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
-        name, _, rest = line.partition(" ")
+        head, bar, hit_text = line.rpartition(" |")  # labels never hold " |": from the end
+        if not bar:
+            return None
+        name, _, rest = head.partition(" ")
         size_text, _, id_text = rest.partition(" ")
         found = _DAY_FILE.match(name)
         if found is None or not size_text.isdigit():
@@ -86,7 +138,7 @@ def parse_index(text: str) -> dict[date, DayRecord] | None:
         ids = id_text.split(" ") if id_text else []
         if "%" in id_text:
             ids = [unquote(paper_id) for paper_id in ids]
-        records[day] = DayRecord(int(size_text), tuple(ids))
+        records[day] = DayRecord(int(size_text), tuple(ids), hit_text.strip(" "))
     return records
 
 
@@ -132,8 +184,11 @@ class ListHistory(Mapping[date, DayList]):
         self._days: dict[date, DayList] = dict(loaded or {})
         self._built: dict[date, DayList] = {}
         self._order: list[date] | None = None
+        self._listed: set[str] | None = None
+        """Every paper id on a day of the list (built on first use)."""
         self._counts: dict[str, int] | None = None
-        """Per paper id, the number of days listing it (built on first use)."""
+        """Per paper id, the number of days listing it: built instead of `_listed` once a day
+        holding papers is left out or replaced (a re-run, not the daily case)."""
         self.years = years
         """The year folders the list has (with or without day files)."""
         self.stale = stale
@@ -171,6 +226,11 @@ class ListHistory(Mapping[date, DayList]):
         if self._counts is not None:
             self._count(self.ids(day), -1)
             self._count((entry.paper.id for entry in value.entries), +1)
+        elif self._listed is not None:
+            if self.ids(day):  # its papers may be on other days too: only counts can tell
+                self._listed = None
+            else:
+                self._listed.update(entry.paper.id for entry in value.entries)
         self._built[day] = value
         self._order = None
 
@@ -179,7 +239,7 @@ class ListHistory(Mapping[date, DayList]):
         built = self._built.pop(day, None)
         self._days.pop(day, None)
         if built is not None:
-            self._records[day] = DayRecord(size, tuple(entry.paper.id for entry in built.entries))
+            self._records[day] = record_of(built, size)
         self._order = None
 
     @property
@@ -199,12 +259,26 @@ class ListHistory(Mapping[date, DayList]):
         """How many papers a day holds."""
         return len(self.ids(day))
 
+    def keywords(self, day: date) -> tuple[tuple[str, int], ...]:
+        """How many of a day's papers each keyword hit (`keyword_counts`; none for a day the
+        list does not have)."""
+        built = self._built.get(day)
+        if built is not None:
+            return keyword_counts(built.entries)
+        record = self._records.get(day)
+        return record.keywords if record is not None else ()
+
     def elsewhere(self, day: date | None = None) -> AbstractSet[str]:
         """Every paper id on a day of the list other than `day` (a live view, no copy, while
         `day` holds none: what de-duplicating a new day against years of days needs)."""
+        own = set(self.ids(day)) if day is not None else set()
+        if not own and self._counts is None:
+            if self._listed is None:
+                self._listed = set(chain.from_iterable(self.ids(other) for other in self))
+            return self._listed
         if self._counts is None:
             self._counts = Counter(chain.from_iterable(self.ids(other) for other in self))
-        own = set(self.ids(day)) if day is not None else set()
+            self._listed = None
         if not own:
             return self._counts.keys()
         return {paper_id for paper_id, days in self._counts.items() if days > (paper_id in own)}
@@ -252,7 +326,7 @@ def load_history(store: Store, slug: str) -> ListHistory:
             if found is None:  # removed since the listing
                 continue
             loaded[day] = found
-            records[day] = DayRecord(sizes[day], tuple(e.paper.id for e in found.entries))
+            records[day] = record_of(found, sizes[day])
     return ListHistory(
         store, slug, records, loaded=loaded, years=frozenset(years), stale=frozenset(stale)
     )
@@ -282,6 +356,14 @@ def day_count(history: Mapping[date, DayList], day: date) -> int:
     return len(history[day].entries)
 
 
+def day_keywords(history: Mapping[date, DayList], day: date) -> tuple[tuple[str, int], ...]:
+    """How many of a day's papers each keyword hit (`keyword_counts`), without reading the day
+    when the index knows; none for a day the list does not have."""
+    if isinstance(history, ListHistory):
+        return history.keywords(day)
+    return keyword_counts(history[day].entries) if day in history else ()
+
+
 # --- the index files a run writes -------------------------------------------------------------
 
 
@@ -302,8 +384,7 @@ def index_changes(
         for day, built in history.built.items():
             text = texts.get(layout.day_json(slug, day))
             if text is not None:
-                ids = tuple(entry.paper.id for entry in built.entries)
-                written[day] = DayRecord(len(text.encode("utf-8")), ids)
+                written[day] = record_of(built, len(text.encode("utf-8")))
         years = set(history.stale) | {day.year for day in written}
         if everything:
             years |= set(history.years) | {day.year for day in history}
