@@ -682,8 +682,11 @@ class Renderer:
         weeks: Sequence[WeekSummary] = (),
         feed: bool = False,
         charts: bool = False,
+        year_pages: Collection[int] | None = None,
     ) -> dict[PurePosixPath, str]:
-        """The list's archive (the last `ARCHIVE_DAYS` days, every year) and each year's page.
+        """The list's archive (the last `ARCHIVE_DAYS` days, every year) and each year's page
+        (only those of `year_pages`, when given: a year's page changes only with its days and
+        its neighbouring years).
 
         The archive also links the weekly digests of `weeks` that reach into the last
         `ARCHIVE_DAYS` days (newest first), the Atom feed (`feed`), and shows the charts
@@ -747,6 +750,8 @@ class Renderer:
         }
         listed = sorted(years)
         for index, year in enumerate(listed):
+            if year_pages is not None and year not in year_pages:
+                continue
             path = layout.year_archive(slug, year)
 
             def year_link(other: int, source: PurePosixPath = path) -> Link:

@@ -137,7 +137,9 @@ def run(
             changed[settings.slug] = sorted(redo)
 
     changes = data + index.index_changes(histories, data)
-    changes += views.all_views(store, renderer, config, histories, changed)
+    # The run state's date is the last run known to have ended: its days' views are complete.
+    settled = state.date if state is not None else None
+    changes += views.all_views(store, renderer, config, histories, changed, settled=settled)
     listed = any(run_date in histories[settings.slug] for settings in config.lists)
     if listed and (state is None or run_date >= state.date):
         start = state.window_start if state and state.date == run_date else planned.window.start

@@ -14,6 +14,7 @@ list of the same week adds to it.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -158,17 +159,20 @@ def build(history: Mapping[date, DayList], key: WeekKey, *, top: int = TOP_PAPER
 
     Raises KeyError when the list has no day in that week.
     """
-    days = [history[day] for day in sorted(history) if week_of(day) == key]
+    ordered = sorted(history)
+    first = bisect_left(ordered, week_start(key))
+    after = bisect_right(ordered, week_end(key), lo=first)
+    days = [history[day] for day in ordered[first:after]]
     if not days:
         raise KeyError(week_label(key))
+    previous = week_of(ordered[first - 1]) if first > 0 else None
+    following = week_of(ordered[after]) if after < len(ordered) else None
     newest = days[-1]
     papers = [Listed(entry, day.date) for day in days for entry in day.entries]
-    known = weeks(history)
-    index = known.index(key)
     summary = WeekSummary(
         key=key,
         days=tuple((day.date, len(day.entries)) for day in days),
-        so_far=index == len(known) - 1,
+        so_far=following is None,
     )
     names = _topic_order(days, papers)
     sort = newest.rules.sort
@@ -191,8 +195,8 @@ def build(history: Mapping[date, DayList], key: WeekKey, *, top: int = TOP_PAPER
         top=tuple(_by_relevance(papers)[:top]),
         groups=groups,
         flat=not names,
-        previous=known[index - 1] if index > 0 else None,
-        following=known[index + 1] if index + 1 < len(known) else None,
+        previous=previous,
+        following=following,
         keywords=tuple(
             {
                 keyword_label(keyword): keyword
