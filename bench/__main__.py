@@ -46,7 +46,7 @@ from bot import index, layout, views
 from bot.backfill import backfill
 from bot.clock import SystemClock
 from bot.config import Config, load_config
-from bot.match import matches_text
+from bot.match import Matcher, matches_text
 from bot.models import DayList, RunState, Window, keyword_label
 from bot.query import build_queries, date_clause
 from bot.rank import rank
@@ -334,8 +334,13 @@ HISTORY_STAGES: dict[str, list[tuple[Any, str]]] = {
         (index, "index_changes"),
         (index, "listed_ids"),
     ],
-    "day pages": [(views, "day_views"), (views, "touched_days")],
-    "archives": [(views, "list_views")],
+    "day pages": [
+        (views, "day_views"),
+        (views, "touched_days"),
+        (views, "year_folders"),
+        (views, "missing_pages"),
+    ],
+    "archives": [(views, "list_views"), (views, "touched_years")],
     "weekly digests": [(views, "weekly_views"), (views, "touched_weeks")],
     "feed": [(views, "feed_view")],
     "charts of the last 90 days": [(views, "chart_views")],
@@ -360,10 +365,11 @@ def _best(action: Callable[[], None], times: int = 3) -> float:
 
 def _history(scale: Scale, cache: Path) -> tuple[Path, int]:
     """A config folder with day files for every announcement date of the years before
-    RUN_DATE (its last week left out), `history_per_day` papers a list a day, every day page
-    and weekly digest present (as placeholders: only their presence matters to a run).
-    Built once and kept in `cache` (it takes a while; the measured runs write nothing)."""
-    folder = cache / f"history-{scale.history_years}y-{scale.history_per_day}-v2"
+    RUN_DATE (its last week left out), `history_per_day` papers a list a day (with the
+    keywords the list's rules find in them), every day page, weekly digest and year archive
+    present (as placeholders: only their presence matters to a run). Built once and kept in
+    `cache` (it takes a while; the measured runs write nothing)."""
+    folder = cache / f"history-{scale.history_years}y-{scale.history_per_day}-v3"
     done = folder / "stored.txt"
     if done.exists():
         return folder, int(done.read_text(encoding="utf-8"))
@@ -384,13 +390,16 @@ def _history(scale: Scale, cache: Path) -> tuple[Path, int]:
     corpus = clone_corpus(len(dates) * per_day, start, start + (last - first), prefix="8")
     store = Store(folder)
     stored = 0
+    matchers = {settings.slug: Matcher(settings.rules) for settings in config.lists}
     for number, day in enumerate(dates):
         chunk = corpus[number * per_day : (number + 1) * per_day]
         for position, settings in enumerate(config.lists):
             papers = [paper_of(entry) for entry in chunk[position :: len(config.lists)]]
+            found = [(paper, matchers[settings.slug].match(paper) or ()) for paper in papers]
             listed = DayList(settings.slug, settings.name, day, settings.rules, rank(
-                ((paper, ()) for paper in papers), settings.rules))  # fmt: skip
+                found, settings.rules))  # fmt: skip
             views = [layout.day_json(settings.slug, day), layout.day_page(settings.slug, day)]
+            views.append(layout.year_archive(settings.slug, day.year))
             weekly = getattr(layout, "weekly", None)
             if weekly is not None:
                 iso = day.isocalendar()
@@ -508,8 +517,9 @@ METHOD = """\
   memory is the process's peak resident size above what it held before the run.
 - **Start-up with years of history**: a store holding a day file per list for every
   announcement date of the 5 years before the run (built once, kept in `build/bench/`; the
-  day pages and digests are placeholders, since only their presence matters to a run), and
-  the same daily run made on it and on an empty store; the least of three runs each.
+  day pages, digests and year archives are placeholders, since only their presence matters to
+  a run), and the same daily run made on it and on an empty store; the least of three runs
+  each. The run's date starts a new week, so the previous week's digest is rebuilt.
 - **Back-fill**: `bot.backfill.backfill` over November 2026 against the server; the fewest
   requests are ceil(results / 2,000) for its one query, probes included in what is counted.
 """
@@ -524,12 +534,12 @@ WHY_NOT = {
         "under a third of the time."
     ),
     "a whole daily run": (
-        "**A run with years of history.** De-duplication and the archives no longer read the "
-        "day files (see the start-up row), but some views still read recent days whatever the "
-        "history's length: the weekly digests re-render the previous week (its links and its "
-        '"so far" mark), and the charts read the day files of the last 90 days. Reading those '
-        "from the id index (keyword counts per day) and re-rendering a neighbouring week only "
-        "when a new week starts would remove most of it."
+        "**A run with years of history.** De-duplication, the archives and the charts read "
+        "the id index, not the day files, and only the pages whose content changes are "
+        "rendered; what remains is what the day changes: the id index read (a stat per day "
+        "file), the previous day's page (its next link) and, when the day starts a new week, "
+        "the previous week's digest (its links and \"so far\" mark), the year's archive, and "
+        "charts with 90 days of bars. Rendering those pages faster is what is left."
     ),
     "back-fill of one month (a busy": (
         "**A busy month.** Past 30,000 results the query goes on from the window's start up "
