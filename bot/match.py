@@ -70,6 +70,8 @@ _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 def normalize_text(text: str) -> str:
     """Text as keywords are compared with it: NFKC, case-folded (done once per paper)."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and case folding it is lower-casing
+        return text.lower()
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
@@ -179,6 +181,8 @@ def _segments(text: str) -> list[_Piece] | None:
     """`text` cut into pieces whose normalised forms, joined, are `normalize_text(text)`, or
     None when no such cut was found. ASCII runs are linear pieces; a character followed by a
     combining mark stays with it."""
+    if text.isascii():  # one linear piece: ASCII normalises to its lower case, one to one
+        return [_Piece(0, len(text), text.lower(), linear=True)] if text else []
     pieces: list[_Piece] = []
     done = 0
     for run in _ASCII_RUN.finditer(text):
@@ -209,6 +213,13 @@ def keyword_spans(keywords: Iterable[Keyword], text: str) -> list[tuple[int, int
     pieces = _segments(text) if patterns and text else None
     if not pieces:
         return []
+    if len(pieces) == 1 and pieces[0].linear:  # ASCII: offsets are the same in both texts
+        return _merged(
+            match.span()
+            for pattern in patterns
+            for match in pattern.finditer(pieces[0].normal)
+            if match.end() > match.start()
+        )
     normal = "".join(piece.normal for piece in pieces)
     offsets: list[int] = []
     offset = 0
@@ -224,14 +235,18 @@ def keyword_spans(keywords: Iterable[Keyword], text: str) -> list[tuple[int, int
             return piece.start + position - offsets[index] + end
         return piece.end if end else piece.start
 
-    found = [
+    return _merged(
         (raw(match.start(), end=False), raw(match.end() - 1, end=True))
         for pattern in patterns
         for match in pattern.finditer(normal)
         if match.end() > match.start()
-    ]
+    )
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans sorted, overlapping and touching ones made one."""
     merged: list[tuple[int, int]] = []
-    for start, end in sorted(found):
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
@@ -282,23 +297,36 @@ def category_allows(wanted: str, category: str) -> bool:
     return category_folded == wanted_folded or category_folded.startswith(wanted_folded + ".")
 
 
+@lru_cache(maxsize=4096)
+def keyword_needle(keyword: str) -> str:
+    """Text that every match of `keyword_pattern(keyword)` contains as it is: its first word
+    (normalised), or "" for a keyword without words. `needle in text` is a plain substring
+    search, many times faster than the regex, and most keywords are in few texts."""
+    first = _WORDS.search(normalize_text(keyword).strip())
+    return "" if first is None else first.group()
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    """One configured keyword (a string or an all-of tuple) with the regexes of its items."""
+    """One configured keyword (a string or an all-of tuple) with the regexes of its items, each
+    with its needle (`keyword_needle`)."""
 
     label: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
 
     @classmethod
     def of(cls, keyword: Keyword) -> _Compiled:
-        return cls(keyword_label(keyword), tuple(keyword_pattern(i) for i in _items(keyword)))
+        return cls(
+            keyword_label(keyword),
+            tuple((keyword_needle(i), keyword_pattern(i)) for i in _items(keyword)),
+        )
 
     def hits(self, title: str, abstract: str) -> tuple[Where, ...]:
         """Where the items matched the normalised texts, or `()` when one matched nowhere."""
         in_title = in_abstract = False
-        for pattern in self.patterns:
-            here_title = pattern.search(title) is not None
-            here_abstract = pattern.search(abstract) is not None
+        for needle, pattern in self.patterns:
+            here_title = needle in title and pattern.search(title) is not None
+            here_abstract = needle in abstract and pattern.search(abstract) is not None
             if not (here_title or here_abstract):
                 return ()
             in_title = in_title or here_title
@@ -312,13 +340,17 @@ class _Compiled:
 
     def found(self, title: str, abstract: str) -> bool:
         """True when every item matched the normalised title or abstract."""
-        return all(p.search(title) or p.search(abstract) for p in self.patterns)
+        return all(
+            (needle in title and pattern.search(title))
+            or (needle in abstract and pattern.search(abstract))
+            for needle, pattern in self.patterns
+        )
 
 
 class Matcher:
     """A list's rules compiled once; `match` says whether and why a paper is on the list."""
 
-    __slots__ = ("_authors", "_categories", "_exclude", "_keywords")
+    __slots__ = ("_archives", "_authors", "_categories", "_exclude", "_keywords")
 
     def __init__(self, rules: Rules) -> None:
         keywords: dict[str, _Compiled] = {}
@@ -332,15 +364,19 @@ class Matcher:
             for author in dict.fromkeys(rules.authors)
             if (words := _fold_name(author))
         )
-        self._categories = tuple(rules.categories)
+        # `category_allows` for all of them at once: a category is one of them, or in one.
+        wanted = [category.strip().casefold() for category in rules.categories]
+        self._categories = frozenset(wanted)
+        self._archives = tuple(f"{category}." for category in wanted)
 
     def _allowed(self, paper: Paper) -> bool:
         if not self._categories:
             return True
-        carried = (paper.primary_category, *paper.categories)
-        return any(
-            category_allows(wanted, category) for wanted in self._categories for category in carried
-        )
+        for category in (paper.primary_category, *paper.categories):
+            folded = category.strip().casefold()
+            if folded in self._categories or folded.startswith(self._archives):
+                return True
+        return False
 
     def match(self, paper: Paper) -> tuple[Hit, ...] | None:
         """The hits (keywords in config order, then followed authors), or None if off the list."""

@@ -15,10 +15,11 @@ from __future__ import annotations
 import importlib.resources
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
+from functools import cached_property, partial
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -48,10 +49,12 @@ START_MARKER = "<!-- arxiv-bot:start -->"
 END_MARKER = "<!-- arxiv-bot:end -->"
 
 DAY_TEMPLATE = "day.md.j2"
+ENTRY_TEMPLATE = "entry.md.j2"
 ARCHIVE_TEMPLATE = "archive.md.j2"
 YEAR_TEMPLATE = "year.md.j2"
 README_TEMPLATE = "readme_section.md.j2"
 WEEKLY_TEMPLATE = "weekly.md.j2"
+WEEKLY_ENTRY_TEMPLATE = "weekly_entry.md.j2"
 
 _MONTHS = (
     "January",
@@ -136,11 +139,20 @@ class EntryView:
     matched: tuple[MatchView, ...]
     followed: tuple[str, ...]
     abstract: str
-    abstract_html: str
-    """The abstract escaped as `html_text` does, the matched keywords in <b>…</b>."""
     published: str
     updated: str
     topic: str | None
+    marked: tuple[Keyword, ...] = ()
+    """The keywords shown in bold in `abstract_html`: the day's keywords that hit the abstract."""
+
+    @cached_property
+    def abstract_html(self) -> str:
+        """The abstract escaped as `html_text` does, the matched keywords in <b>…</b>.
+
+        Made when a template first asks for it (a weekly digest too long for abstracts never
+        does), then kept.
+        """
+        return html_marked(self.abstract, keyword_spans(self.marked, self.abstract))
 
 
 @dataclass(frozen=True)
@@ -334,7 +346,13 @@ class _ResourceLoader(jinja2.BaseLoader):
 
 def href(url: str) -> str:
     """`url` safe as a Markdown link destination: spaces, brackets, `<>` and `\\` encoded."""
-    return quote(url, safe="/:?#@!$&'*+,;=%~")
+    if _HREF_SAFE.fullmatch(url):
+        return url  # what quote() gives back unchanged, found in one scan
+    return quote(url, safe=_HREF_SAFE_PUNCTUATION)
+
+
+_HREF_SAFE_PUNCTUATION = "/:?#@!$&'*+,;=%~"
+_HREF_SAFE = re.compile(f"[A-Za-z0-9_.~{re.escape(_HREF_SAFE_PUNCTUATION)}-]*")
 
 
 def _environment(template_dir: Path | None) -> jinja2.Environment:
@@ -443,8 +461,45 @@ class Renderer:
         self.environment = _environment(options.template_dir)
 
     def _render(self, name: str, context: Mapping[str, Any]) -> str:
-        try:
+        with self._reported():
             return self.environment.get_template(name).render(context)
+
+    def _render_within(self, name: str, context: Mapping[str, Any], limit: int) -> str | None:
+        """What `_render` gives when it is at most `limit` UTF-8 bytes; None as soon as the text
+        made so far is longer (the rest of the page, and the entries on it, are never made)."""
+        size = 0
+        chunks: list[str] = []
+        with self._reported():
+            for chunk in self.environment.get_template(name).generate(context):
+                size += len(chunk.encode("utf-8"))
+                if size > limit:
+                    return None
+                chunks.append(chunk)
+        return "".join(chunks)
+
+    def _each(self, name: str, context: Mapping[str, Any]) -> Callable[[object], str]:
+        """A function rendering template `name` for one item (as `e`, beside `context`) that
+        renders each item once: a page template calls it for each of its entries, and a page
+        laid out several times while it is split into pages reuses what it made."""
+        template: jinja2.Template | None = None
+        made: dict[int, tuple[object, str]] = {}  # by id(): items stay alive while kept here
+
+        def text(item: object) -> str:
+            nonlocal template
+            found = made.get(id(item))
+            if found is None:
+                with self._reported():
+                    template = template or self.environment.get_template(name)
+                    found = made[id(item)] = (item, template.render({**context, "e": item}))
+            return found[1]
+
+        return text
+
+    @contextmanager
+    def _reported(self) -> Iterator[None]:
+        """A missing or broken template as a ConfigError naming the file and line."""
+        try:
+            yield
         except jinja2.TemplateNotFound as error:
             raise ConfigError(
                 f"no template named {error.name!r}",
@@ -503,10 +558,10 @@ class Renderer:
             ),
             followed=tuple(hit.keyword for hit in hits if "authors" in hit.where),
             abstract=paper.abstract,
-            abstract_html=html_marked(paper.abstract, keyword_spans(marked, paper.abstract)),
             published=paper.published.date().isoformat(),
             updated=paper.updated.date().isoformat(),
             topic=entry.topic,
+            marked=tuple(marked),
         )
 
     def _day_context(
@@ -520,6 +575,7 @@ class Renderer:
         following: date | None,
         parts: Sequence[SectionView] = (),
         contents: Sequence[ContentsItem] = (),
+        entry: Callable[[object], str],
     ) -> dict[str, Any]:
         source = layout.day_page(day.slug, day.date, page.number)
         categories = ", ".join(day.rules.categories) or "any"
@@ -568,6 +624,7 @@ class Renderer:
             "contents": tuple(contents),
             "more": more,
             "abstracts_open": self.options.abstracts == "open",
+            "entry": entry,
         }
 
     def day_pages(
@@ -597,6 +654,7 @@ class Renderer:
             self._entry_view(entry, n, keywords) for n, entry in enumerate(arranged.entries, 1)
         ]
         count = len(views)
+        entry = self._each(ENTRY_TEMPLATE, {"abstracts_open": self.options.abstracts == "open"})
 
         def page_nav(number: int, pages: int) -> PageNav:
             source = layout.day_page(slug, when, number)
@@ -639,6 +697,7 @@ class Renderer:
                 following=following,
                 parts=arranged.parts(views, start, end),
                 contents=arranged.contents(day, page.number, bounds),
+                entry=entry,
             )
             return self._render(DAY_TEMPLATE, context)
 
@@ -790,14 +849,17 @@ class Renderer:
         source = layout.weekly(week.slug, *key)
         keywords = {keyword_label(keyword): keyword for keyword in week.keywords}
 
+        day_links: dict[date, Link] = {}  # a week has a few days and many papers
+
         def paper(number: int, listed: Listed) -> WeeklyPaper:
-            return WeeklyPaper(
-                number=number,
-                view=self._entry_view(listed.entry, number, keywords),
-                day=Link(
+            day = day_links.get(listed.day)
+            if day is None:
+                day = day_links[listed.day] = Link(
                     text=listed.day.isoformat(),
                     href=layout.link(source, layout.day_page(week.slug, listed.day)),
-                ),
+                )
+            return WeeklyPaper(
+                number=number, view=self._entry_view(listed.entry, number, keywords), day=day
             )
 
         def week_link(other: WeekKey | None) -> Link | None:
@@ -812,7 +874,13 @@ class Renderer:
             for group in week.groups
         ]
 
-        def text(abstracts: bool, cap: int | None) -> str:
+        opened = self.options.abstracts == "open"
+        entries = {
+            shown: self._each(WEEKLY_ENTRY_TEMPLATE, {"abstracts": shown, "abstracts_open": opened})
+            for shown in (True, False)
+        }
+
+        def context(abstracts: bool, cap: int | None) -> dict[str, Any]:
             groups = tuple(
                 WeeklyGroup(
                     number=index,
@@ -825,7 +893,7 @@ class Renderer:
                 for index, (group, shown) in enumerate(zip(week.groups, views, strict=True), 1)
             )
             summary = week.summary
-            context = {
+            return {
                 "title": self.options.title,
                 "name": week.name,
                 "slug": week.slug,
@@ -854,22 +922,21 @@ class Renderer:
                 "top": top,
                 "groups": groups,
                 "abstracts": abstracts,
-                "abstracts_open": self.options.abstracts == "open",
+                "abstracts_open": opened,
+                "paper": entries[abstracts],
             }
-            return self._render(WEEKLY_TEMPLATE, context)
-
-        def fits(page: str) -> bool:
-            return len(page.encode("utf-8")) <= MAX_PAGE_BYTES
 
         for abstracts in (True, False):
-            page = text(abstracts, None)
-            if fits(page):
+            page = self._render_within(WEEKLY_TEMPLATE, context(abstracts, None), MAX_PAGE_BYTES)
+            if page is not None:
                 return page
+
+        def size(cap: int) -> int:
+            return len(self._render(WEEKLY_TEMPLATE, context(False, cap)).encode("utf-8"))
+
         longest = max(len(group.papers) for group in week.groups)
-        cap = _largest_fitting(
-            0, longest, lambda cap: len(text(False, cap).encode("utf-8")), MAX_PAGE_BYTES
-        )
-        return text(False, cap)
+        cap = _largest_fitting(0, longest, size, MAX_PAGE_BYTES)
+        return self._render(WEEKLY_TEMPLATE, context(False, cap))
 
     # --- README section ---
 
@@ -1023,9 +1090,10 @@ def _largest_fitting(start: int, high: int, size: Callable[[int], int], limit: i
     """The largest `end` in (start, high] whose page, `size(end)` bytes, is at most `limit`;
     at least `start + 1`, since a page always takes one entry, even one too large on its own.
 
-    A page grows with its entries, nearly in proportion, so each guess is read off the sizes
-    measured so far (a secant step) and a page is rendered four or five times, where a binary
-    search over 500 entries renders it ten; after a few steps it falls back to bisection.
+    A page grows with its entries, nearly in proportion, so each guess is where the growth
+    measured last (a secant step) reaches `limit`, and when that is the end already known to
+    fit, the next end, to confirm it: pages of similar entries take two full-size renders.
+    After eight steps it bisects, so that no shape of sizes takes more than a few more.
     """
     first = start + 1
     if high <= first:
@@ -1033,30 +1101,27 @@ def _largest_fitting(start: int, high: int, size: Callable[[int], int], limit: i
     good, good_size = first, size(first)
     if good_size > limit:
         return good
-    bad: int | None = None
-    bad_size = 0
+    bad: int | None = None  # the smallest end known not to fit
+    last, last_size = good, good_size  # the previous measurement
     probe = min(high, first + 7)  # a second point, for the size of an entry
     for step in itertools.count():
-        if probe <= good or (bad is not None and probe >= bad):
-            probe = (good + (high + 1 if bad is None else bad)) // 2
+        upper = high if bad is None else bad - 1  # the largest end that may still fit
+        if step >= 8 or not good < probe <= upper:
+            probe = (good + upper + 1) // 2
         measured = size(probe)
         if measured <= limit:
-            sample = (good, good_size)
             good, good_size = probe, measured
-            if good == high:
-                return high
         else:
-            sample = (probe, measured) if bad is None else (bad, bad_size)
-            bad, bad_size = probe, measured
-        if bad is not None and bad - good <= 1:
+            bad = probe
+        upper = high if bad is None else bad - 1
+        if good >= upper:
             return good
-        other, other_size = (bad, bad_size) if bad is not None else sample
-        slope = (other_size - good_size) / (other - good) if other != good else 0.0
-        if step >= 4 or slope <= 0:
-            probe = (good + (high + 1 if bad is None else bad)) // 2
+        slope = (measured - last_size) / (probe - last)
+        last, last_size = probe, measured
+        if slope > 0:
+            probe = min(max(good + int((limit - good_size) / slope), good + 1), upper)
         else:
-            probe = good + max(1, int((limit - good_size) / slope))
-            probe = min(probe, high if bad is None else bad - 1)
+            probe = (good + upper + 1) // 2
     raise AssertionError("unreachable")  # pragma: no cover
 
 

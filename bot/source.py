@@ -45,6 +45,7 @@ from bot.config import ArxivSettings
 from bot.errors import FetchError, QueryError, UsageError
 from bot.models import Paper, Window
 from bot.query import DEFAULT_ENDPOINT, date_range, with_date_range
+from bot.text import is_clean
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -162,7 +163,11 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
 
 def _text(value: str | None) -> str:
     """Surrounding whitespace stripped, inner runs (hard newlines included) made one space."""
-    return " ".join((value or "").split())
+    if not value:
+        return ""
+    if is_clean(value):  # already so (arXiv's text mostly is): kept without a split and join
+        return value
+    return " ".join(value.split())
 
 
 def _optional(value: str | None) -> str | None:
@@ -691,6 +696,14 @@ _FIELDS = {
     "{http://arxiv.org/schemas/atom}journal_ref": "journal_ref",
     "{http://arxiv.org/schemas/atom}doi": "doi",
 }
+_KINDS = {
+    _AUTHOR: "author",
+    _CATEGORY: "category",
+    _PRIMARY: "primary",
+    _ATOM_ID: "id",
+    **dict.fromkeys(_FIELDS, "field"),
+}
+"""What `papers_of` reads from an entry's children, by tag (links and the rest it skips)."""
 
 
 def _when(text: str | None) -> datetime | None:
@@ -707,6 +720,7 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
     """The papers of a checked feed, one pass over its entries: what `to_paper` makes of the
     package's Results, entries without an id or dates left out as the package leaves them."""
     papers: list[Paper] = []
+    kinds = _KINDS.get
     for entry in root.iterchildren(_ENTRY):
         found: dict[str, str | None] = {}
         authors: list[str] = []
@@ -714,20 +728,28 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
         entry_id, primary = "", ""
         for child in entry:
             tag = child.tag
-            if tag == _AUTHOR:
-                name = child.find(_NAME)
+            kind = kinds(tag)
+            if kind is None:
+                continue
+            if kind == "author":
+                name = child[0] if len(child) else None  # the name comes first, in practice
+                if name is None or name.tag != _NAME:
+                    name = child.find(_NAME)
                 authors.append(_text(None if name is None else name.text))
-            elif tag == _CATEGORY:
+            elif kind == "category":
                 term = child.get("term")
                 if term is not None:
                     categories.append(term)
-            elif tag == _PRIMARY:
-                primary = child.get("term") or ""
-            elif tag == _ATOM_ID:
-                entry_id = child.text or ""
-            elif tag in _FIELDS:
+            elif kind == "field":
                 found.setdefault(_FIELDS[tag], child.text)
-        published, updated = _when(found.get("published")), _when(found.get("updated"))
+            elif kind == "primary":
+                primary = child.get("term") or ""
+            else:
+                entry_id = child.text or ""
+        published_text, updated_text = found.get("published"), found.get("updated")
+        published = _when(published_text)
+        # A new paper's two dates are one (kept as one value, read once).
+        updated = published if updated_text == published_text else _when(updated_text)
         if not entry_id or published is None or updated is None:
             log.warning("arXiv sent an entry without its id or dates: %r left out", entry_id)
             continue

@@ -92,7 +92,49 @@ def day_json(day: DayList) -> str:
         },
         "papers": [paper_json(entry) for entry in day.entries],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    out: list[str] = []
+    _indented(data, "\n", out)
+    out.append("\n")
+    return "".join(out)
+
+
+_string = json.encoder.encode_basestring  # json's own (in C), as with ensure_ascii=False
+
+
+def _indented(value: object, newline: str, out: list[str]) -> None:
+    """Appends what `json.dumps(value, ensure_ascii=False, indent=2)` gives, piece by piece:
+    the same text, without the generators json's indenting encoder (pure Python) goes
+    through. `newline` is a line break and the indent of the value's line."""
+    if isinstance(value, str):
+        out.append(_string(value))
+    elif value is None:
+        out.append("null")
+    elif isinstance(value, dict) and value:
+        inner = newline + "  "
+        opening = "{" + inner
+        for key, item in value.items():
+            if type(item) is str:  # the most common value, written here to save a call
+                out.append(f"{opening}{_string(key)}: {_string(item)}")
+            else:
+                out.append(f"{opening}{_string(key)}: ")
+                _indented(item, inner, out)
+            opening = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, list) and value:
+        inner = newline + "  "
+        if all(type(item) is str for item in value):  # authors, categories, keywords
+            out.append(f"[{inner}{(',' + inner).join(map(_string, value))}{newline}]")
+            return
+        opening = "[" + inner
+        for item in value:
+            out.append(opening)
+            _indented(item, inner, out)
+            opening = "," + inner
+        out.append(newline + "]")
+    elif type(value) is int:
+        out.append(int.__repr__(value))
+    else:  # booleans, other numbers, empty containers: as json writes them
+        out.append(json.dumps(value, ensure_ascii=False))
 
 
 class _Reader:

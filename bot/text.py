@@ -42,12 +42,13 @@ _AT = re.compile(r"@(?=\S)")
 """An at sign before a name: GitHub links `@user`, and GFM autolinks `a@b.com`."""
 
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-_MARKDOWN_ESCAPES = str.maketrans(
-    {char: ("&#36;" if char == "$" else "\\" + char) for char in _PUNCTUATION}
-)
+_MARKDOWN_ESCAPES = {char: ("&#36;" if char == "$" else "\\" + char) for char in _PUNCTUATION}
 """Every ASCII punctuation character backslash-escaped, as CommonMark allows; `$` as the entity
 `&#36;`, which shows `$` but is no `$` in the source, where GitHub's math looks for delimiters
 (GitHub documents `\\$` only inside math and asks for markup around a `$` outside it)."""
+
+_BACKTICKS = re.compile(r"`+")
+_MARKDOWN_PUNCTUATION = re.compile(f"[{re.escape(_PUNCTUATION)}]")
 
 _GITHUB_REPO_URL = re.compile(
     r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co)/[^\s<>\"'`{}|\\^\[\]]+",
@@ -56,17 +57,34 @@ _GITHUB_REPO_URL = re.compile(
 _TRAILING = ".,;:!?)]}"
 
 
+def is_clean(text: str) -> bool:
+    """True when `clean(text)` is `text` itself: found without building anything, so the
+    common case (arXiv's text is almost always on one line already) costs a scan in C.
+
+    A printable string holds no character that `clean` drops (controls, bidi marks, lone
+    surrogates are all unprintable) and no whitespace but the ASCII space.
+    """
+    edges = not text.startswith(" ") and not text.endswith(" ")
+    return edges and "  " not in text and text.isprintable()
+
+
 def clean(text: str) -> str:
     """The text on one line: control characters dropped, whitespace runs one space, trimmed.
 
     This is the text a reader sees; every escaper below shows exactly this.
     """
+    if is_clean(text):
+        return text
     return " ".join(_DROPPED.sub("", text).split())
 
 
 def inert(text: str) -> str:
     """`text` with a word joiner after `@` and after a colon opening an emoji shortcode."""
-    return _AT.sub("@" + WORD_JOINER, _SHORTCODE.sub(":" + WORD_JOINER, text))
+    if ":" in text:
+        text = _SHORTCODE.sub(":" + WORD_JOINER, text)
+    if "@" in text:
+        text = _AT.sub("@" + WORD_JOINER, text)
+    return text
 
 
 def md_inline(text: str) -> str:
@@ -76,7 +94,11 @@ def md_inline(text: str) -> str:
     GFM extension skips escaped `:` and `.`), strikethrough, tables and block starts; the word
     joiner after `@` stops e-mail autolinks, which backslashes do not.
     """
-    return inert(clean(text)).translate(_MARKDOWN_ESCAPES)
+    return _MARKDOWN_PUNCTUATION.sub(_markdown_escape, inert(clean(text)))
+
+
+def _markdown_escape(punctuation: re.Match[str]) -> str:
+    return _MARKDOWN_ESCAPES[punctuation[0]]
 
 
 def html_text(text: str) -> str:
@@ -109,7 +131,8 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     # character moves back by what the irregular gaps before it removed.
     gap_ends: list[int] = []
     removed: list[int] = []
-    for gap in _IRREGULAR_GAP.finditer(text):
+    # (None when clean() changed nothing: every character stays where it is.)
+    for gap in () if cleaned == text else _IRREGULAR_GAP.finditer(text):
         inside = gap.start() > 0 and gap.end() < len(text)
         shown_as = 1 if inside and _DROPPED.sub("", gap.group()) else 0
         gap_ends.append(gap.end())
@@ -122,7 +145,10 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
     # Where inert() puts a word joiner: before these positions of the cleaned text.
     joiners = sorted(
-        match.start() + 1 for pattern in (_SHORTCODE, _AT) for match in pattern.finditer(cleaned)
+        match.start() + 1
+        for char, pattern in ((":", _SHORTCODE), ("@", _AT))
+        if char in cleaned
+        for match in pattern.finditer(cleaned)
     )
     cuts = zip([0, *joiners], [*joiners, len(cleaned)], strict=True)
     shown = WORD_JOINER.join(cleaned[start:end] for start, end in cuts)
@@ -147,13 +173,18 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
             marks[-1] = (marks[-1][0], max(marks[-1][1], last))
         else:
             marks.append((first, last))
+    # The text escaped in one go, with stand-ins for the tags that no shown text holds
+    # (clean() drops control characters), then the tags put in their place.
     out: list[str] = []
     done = 0
     for first, last in marks:
-        out += [_escape_html(shown[done:first]), "<b>", _escape_html(shown[first:last]), "</b>"]
+        out += [shown[done:first], _OPEN, shown[first:last], _CLOSE]
         done = last
-    out.append(_escape_html(shown[done:]))
-    return "".join(out)
+    out.append(shown[done:])
+    return _escape_html("".join(out)).replace(_OPEN, "<b>").replace(_CLOSE, "</b>")
+
+
+_OPEN, _CLOSE = "\x00", "\x01"
 
 
 def code_span(text: str) -> str:
@@ -165,7 +196,9 @@ def code_span(text: str) -> str:
     content = clean(text)
     if not content:
         return ""
-    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    if "`" not in content:
+        return f"`{content}`"
+    longest = max((len(run) for run in _BACKTICKS.findall(content)), default=0)
     fence = "`" * (longest + 1)
     if content.startswith("`") or content.endswith("`"):
         content = f" {content} "
@@ -179,7 +212,7 @@ def code_url(*texts: str | None) -> str | None:
     name an owner and a repository (`github.com/owner` alone is no code link).
     """
     for text in texts:
-        if not text:
+        if not text or "://" not in text:
             continue
         for match in _GITHUB_REPO_URL.finditer(text):
             url = match.group(0).rstrip(_TRAILING)
