@@ -306,6 +306,14 @@ def keyword_needle(keyword: str) -> str:
     return "" if first is None else first.group()
 
 
+_PLACES: dict[tuple[bool, bool], tuple[Where, ...]] = {
+    (True, True): ("title", "abstract"),
+    (True, False): ("title",),
+    (False, True): ("abstract",),
+    (False, False): (),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     """One configured keyword (a string or an all-of tuple) with the regexes of its items, each
@@ -331,12 +339,7 @@ class _Compiled:
                 return ()
             in_title = in_title or here_title
             in_abstract = in_abstract or here_abstract
-        places: tuple[Where, ...] = ()
-        if in_title:
-            places += ("title",)
-        if in_abstract:
-            places += ("abstract",)
-        return places
+        return _PLACES[in_title, in_abstract]
 
     def found(self, title: str, abstract: str) -> bool:
         """True when every item matched the normalised title or abstract."""
@@ -350,14 +353,27 @@ class _Compiled:
 class Matcher:
     """A list's rules compiled once; `match` says whether and why a paper is on the list."""
 
-    __slots__ = ("_archives", "_authors", "_categories", "_exclude", "_keywords")
+    __slots__ = (
+        "_archives",
+        "_authors",
+        "_categories",
+        "_checks",
+        "_exclude",
+        "_given",
+    )
 
     def __init__(self, rules: Rules) -> None:
         keywords: dict[str, _Compiled] = {}
         for keyword in rules.keywords:
             compiled = _Compiled.of(keyword)
             keywords.setdefault(compiled.label, compiled)
-        self._keywords = tuple(keywords.values())
+        # One word or phrase (the usual keyword) is checked in `match` itself, saving a call.
+        self._checks = tuple(
+            (compiled, *compiled.patterns[0])
+            if len(compiled.patterns) == 1
+            else (compiled, "", None)
+            for compiled in keywords.values()
+        )
         self._exclude = tuple(_Compiled.of(keyword) for keyword in rules.exclude)
         self._authors = tuple(
             (author, words)
@@ -368,10 +384,11 @@ class Matcher:
         wanted = [category.strip().casefold() for category in rules.categories]
         self._categories = frozenset(wanted)
         self._archives = tuple(f"{category}." for category in wanted)
+        self._given = frozenset(rules.categories)
 
     def _allowed(self, paper: Paper) -> bool:
-        if not self._categories:
-            return True
+        if not self._categories or paper.primary_category in self._given:
+            return True  # (the second: the primary category written as configured, as usual)
         for category in (paper.primary_category, *paper.categories):
             folded = category.strip().casefold()
             if folded in self._categories or folded.startswith(self._archives):
@@ -384,11 +401,19 @@ class Matcher:
             return None
         title = normalize_text(paper.title)
         abstract = normalize_text(paper.abstract)
-        hits = [
-            Hit(compiled.label, places)
-            for compiled in self._keywords
-            if (places := compiled.hits(title, abstract))
-        ]
+        hits: list[Hit] = []
+        for compiled, needle, pattern in self._checks:
+            if pattern is None:  # an all-of keyword
+                places = compiled.hits(title, abstract)
+            elif needle not in title and needle not in abstract:
+                continue  # most keywords, for most papers: no regex run at all
+            else:
+                places = _PLACES[
+                    needle in title and pattern.search(title) is not None,
+                    needle in abstract and pattern.search(abstract) is not None,
+                ]
+            if places:
+                hits.append(Hit(compiled.label, places))
         followed: list[Hit] = []
         if self._authors:
             names = [_name_words(name) for name in paper.authors]

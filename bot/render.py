@@ -372,6 +372,56 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
     return environment
 
 
+class _Rendered:
+    """The function `Renderer._each` gives (what `entry(e)` and `paper(e)` call in a page)."""
+
+    def __init__(self, renderer: Renderer, name: str, context: Mapping[str, Any]) -> None:
+        self._renderer = renderer
+        self._name = name
+        self._context = context
+        self._template: jinja2.Template | None = None
+        self._variables: dict[str, Any] = {}
+        self._made: dict[int, tuple[object, str, list[int]]] = {}
+        """By id(): items stay alive while kept here. The list caches the text's UTF-8 size."""
+
+    def __call__(self, item: object) -> str:
+        return self._entry(item)[1]
+
+    @property
+    def used(self) -> bool:
+        """True once a page called it: then a page grows by the size of each entry's text."""
+        return bool(self._made)
+
+    def size(self, item: object) -> int:
+        """The UTF-8 bytes of the item's text."""
+        _, text, size = self._entry(item)
+        if not size:
+            size.append(len(text.encode("utf-8")))
+        return size[0]
+
+    def _entry(self, item: object) -> tuple[object, str, list[int]]:
+        found = self._made.get(id(item))
+        if found is None:
+            with self._renderer._reported():
+                if self._template is None:
+                    self._template = self._renderer.environment.get_template(self._name)
+                    self._variables = {**self._template.globals, **self._context}
+                text = _fill(self._template, {**self._variables, "e": item})
+            found = self._made[id(item)] = (item, text, [])
+        return found
+
+
+def _fill(template: jinja2.Template, variables: dict[str, Any]) -> str:
+    """What `template.render(variables)` gives when `variables` holds the template's globals
+    already: the same text, without merging the globals (a ChainMap) into each new context,
+    which costs as much as a short template (Jinja2 is pinned: these are its own steps)."""
+    context = template.new_context(variables, shared=True)
+    try:
+        return template.environment.concat(template.root_render_func(context))
+    except Exception:  # as render() does: jinja re-raises it, its traceback at the template
+        template.environment.handle_exception()
+
+
 def _template_location(error: BaseException) -> tuple[str, int | None]:
     """The template file and line an error arose in, from jinja's rewritten traceback."""
     if isinstance(error, jinja2.TemplateSyntaxError):
@@ -477,23 +527,11 @@ class Renderer:
                 chunks.append(chunk)
         return "".join(chunks)
 
-    def _each(self, name: str, context: Mapping[str, Any]) -> Callable[[object], str]:
-        """A function rendering template `name` for one item (as `e`, beside `context`) that
-        renders each item once: a page template calls it for each of its entries, and a page
-        laid out several times while it is split into pages reuses what it made."""
-        template: jinja2.Template | None = None
-        made: dict[int, tuple[object, str]] = {}  # by id(): items stay alive while kept here
-
-        def text(item: object) -> str:
-            nonlocal template
-            found = made.get(id(item))
-            if found is None:
-                with self._reported():
-                    template = template or self.environment.get_template(name)
-                    found = made[id(item)] = (item, template.render({**context, "e": item}))
-            return found[1]
-
-        return text
+    def _each(self, name: str, context: Mapping[str, Any]) -> _Rendered:
+        """Template `name` rendered for one item at a time (as `e`, beside `context`), each
+        item once: a page template calls it for each of its entries, and a page laid out
+        several times while it is split into pages reuses what it made."""
+        return _Rendered(self, name, context)
 
     @contextmanager
     def _reported(self) -> Iterator[None]:
@@ -707,15 +745,27 @@ class Renderer:
             probe = text(start, end, page_nav(number, max(total, 2)), more(0), None)
             return len(probe.encode("utf-8"))
 
+        def estimate(start: int, high: int, first_size: int) -> int | None:
+            """Where the page reaches the limit if it grows by each entry's text (as the
+            shipped template's does); None for a template that does not show them by `entry`."""
+            if not entry.used:
+                return None
+            room, end = MAX_PAGE_BYTES - first_size, start + 1
+            while end < high and (grows := entry.size(views[end])) <= room:
+                room, end = room - grows, end + 1
+            return end
+
         bounds: list[tuple[int, int]] = []
         start = 0
         while start < count or not bounds:
             number = len(bounds) + 1
+            high = min(count, start + MAX_PAGE_ENTRIES)
             end = _largest_fitting(
                 start,
-                min(count, start + MAX_PAGE_ENTRIES),
+                high,
                 partial(size, number, start),
                 MAX_PAGE_BYTES,
+                partial(estimate, start, high),
             )
             bounds.append((start, end))
             start = end
@@ -935,7 +985,22 @@ class Renderer:
             return len(self._render(WEEKLY_TEMPLATE, context(False, cap)).encode("utf-8"))
 
         longest = max(len(group.papers) for group in week.groups)
-        cap = _largest_fitting(0, longest, size, MAX_PAGE_BYTES)
+
+        def estimate(first_size: int) -> int | None:
+            """Where the page reaches the limit if it grows by each paper's text, group by
+            group (as the shipped template's does); None for a template not using `paper`."""
+            shown = entries[False]
+            if not shown.used:
+                return None
+            room, cap = MAX_PAGE_BYTES - first_size, 1
+            while cap < longest:
+                grows = sum(shown.size(papers[cap]) for papers in views if cap < len(papers))
+                if grows > room:
+                    break
+                room, cap = room - grows, cap + 1
+            return cap
+
+        cap = _largest_fitting(0, longest, size, MAX_PAGE_BYTES, estimate)
         return self._render(WEEKLY_TEMPLATE, context(False, cap))
 
     # --- README section ---
@@ -1086,14 +1151,22 @@ def _anchors(names: Sequence[str]) -> list[str]:
     return anchors
 
 
-def _largest_fitting(start: int, high: int, size: Callable[[int], int], limit: int) -> int:
+def _largest_fitting(
+    start: int,
+    high: int,
+    size: Callable[[int], int],
+    limit: int,
+    estimate: Callable[[int], int | None] | None = None,
+) -> int:
     """The largest `end` in (start, high] whose page, `size(end)` bytes, is at most `limit`;
     at least `start + 1`, since a page always takes one entry, even one too large on its own.
 
     A page grows with its entries, nearly in proportion, so each guess is where the growth
     measured last (a secant step) reaches `limit`, and when that is the end already known to
-    fit, the next end, to confirm it: pages of similar entries take two full-size renders.
-    After eight steps it bisects, so that no shape of sizes takes more than a few more.
+    fit, the next end, to confirm it. The first guess is `estimate(size(start + 1))` when it
+    gives one (from the sizes of the entries themselves: then the page is usually rendered
+    twice at full size), else a second point seven entries on. After eight steps it bisects,
+    so that no shape of sizes takes more than a few more.
     """
     first = start + 1
     if high <= first:
@@ -1103,7 +1176,8 @@ def _largest_fitting(start: int, high: int, size: Callable[[int], int], limit: i
         return good
     bad: int | None = None  # the smallest end known not to fit
     last, last_size = good, good_size  # the previous measurement
-    probe = min(high, first + 7)  # a second point, for the size of an entry
+    guess = estimate(good_size) if estimate else None
+    probe = min(high, first + 7) if guess is None else guess
     for step in itertools.count():
         upper = high if bad is None else bad - 1  # the largest end that may still fit
         if step >= 8 or not good < probe <= upper:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 import arxiv  # type: ignore[import-untyped]
@@ -45,7 +45,6 @@ from bot.config import ArxivSettings
 from bot.errors import FetchError, QueryError, UsageError
 from bot.models import Paper, Window
 from bot.query import DEFAULT_ENDPOINT, date_range, with_date_range
-from bot.text import is_clean
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -165,9 +164,27 @@ def _text(value: str | None) -> str:
     """Surrounding whitespace stripped, inner runs (hard newlines included) made one space."""
     if not value:
         return ""
-    if is_clean(value):  # already so (arXiv's text mostly is): kept without a split and join
+    if _on_one_line(value):  # already so (arXiv's text mostly is): kept without a split and join
         return value
     return " ".join(value.split())
+
+
+_BREAKS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+"""The ASCII characters besides the space that `str.split()` splits on."""
+
+
+def _on_one_line(value: str) -> bool:
+    """True when `" ".join(value.split())` is `value`, found by scans in C. Every break but
+    the space is unprintable; a long ASCII text (an abstract) is searched for each kind of
+    break instead, which is faster than looking up each of its characters."""
+    if "  " in value or value.startswith(" ") or value.endswith(" "):
+        return False
+    if len(value) > _LONG and value.isascii():
+        return not any(char in value for char in _BREAKS)
+    return value.isprintable()
+
+
+_LONG = 200
 
 
 def _optional(value: str | None) -> str | None:
@@ -723,7 +740,7 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
     kinds = _KINDS.get
     for entry in root.iterchildren(_ENTRY):
         found: dict[str, str | None] = {}
-        authors: list[str] = []
+        names: list[str | None] = []
         categories: list[str] = []
         entry_id, primary = "", ""
         for child in entry:
@@ -735,7 +752,7 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
                 name = child[0] if len(child) else None  # the name comes first, in practice
                 if name is None or name.tag != _NAME:
                     name = child.find(_NAME)
-                authors.append(_text(None if name is None else name.text))
+                names.append(None if name is None else name.text)
             elif kind == "category":
                 term = child.get("term")
                 if term is not None:
@@ -759,7 +776,7 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
                 id=paper_id,
                 version=version,
                 title=_text(found.get("title")),
-                authors=tuple(authors),
+                authors=_names(names),
                 abstract=_text(found.get("summary")),
                 primary_category=primary or (categories[0] if categories else ""),
                 categories=tuple(categories),
@@ -771,6 +788,16 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
             )
         )
     return papers
+
+
+def _names(names: list[str | None]) -> tuple[str, ...]:
+    """`_text` of each name, checked all at once: joined by spaces, names on one line make one
+    line with single spaces only (a name's own leading or trailing space would make two)."""
+    if None not in names:
+        joined = " ".join(cast(list[str], names))
+        if _on_one_line(joined):
+            return tuple(cast(list[str], names))
+    return tuple(_text(name) for name in names)
 
 
 def _int(text: str | None) -> int | None:

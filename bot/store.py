@@ -105,36 +105,50 @@ def _indented(value: object, newline: str, out: list[str]) -> None:
     """Appends what `json.dumps(value, ensure_ascii=False, indent=2)` gives, piece by piece:
     the same text, without the generators json's indenting encoder (pure Python) goes
     through. `newline` is a line break and the indent of the value's line."""
-    if isinstance(value, str):
-        out.append(_string(value))
-    elif value is None:
-        out.append("null")
-    elif isinstance(value, dict) and value:
+    if isinstance(value, dict) and value:
         inner = newline + "  "
         opening = "{" + inner
         for key, item in value.items():
+            head = f"{opening}{_string(key)}: "
             if type(item) is str:  # the most common value, written here to save a call
-                out.append(f"{opening}{_string(key)}: {_string(item)}")
+                out.append(head + _string(item))
+            elif (leaf := _leaf(item, inner)) is not None:
+                out.append(head + leaf)
             else:
-                out.append(f"{opening}{_string(key)}: ")
+                out.append(head)
                 _indented(item, inner, out)
             opening = "," + inner
         out.append(newline + "}")
     elif isinstance(value, list) and value:
         inner = newline + "  "
-        if all(type(item) is str for item in value):  # authors, categories, keywords
-            out.append(f"[{inner}{(',' + inner).join(map(_string, value))}{newline}]")
-            return
         opening = "[" + inner
         for item in value:
-            out.append(opening)
-            _indented(item, inner, out)
+            leaf = _leaf(item, inner)
+            if leaf is None:
+                out.append(opening)
+                _indented(item, inner, out)
+            else:
+                out.append(opening + leaf)
             opening = "," + inner
         out.append(newline + "]")
-    elif type(value) is int:
-        out.append(int.__repr__(value))
-    else:  # booleans, other numbers, empty containers: as json writes them
-        out.append(json.dumps(value, ensure_ascii=False))
+    else:
+        out.append(_leaf(value, newline) or json.dumps(value, ensure_ascii=False))
+
+
+def _leaf(value: object, newline: str) -> str | None:
+    """The text of a value that needs no recursion (most of a day file), or None."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return repr(value)
+    if isinstance(value, list) and all(type(item) is str for item in value):
+        inner = newline + "  "
+        return f"[{inner}{(',' + inner).join(map(_string, value))}{newline}]" if value else "[]"
+    if isinstance(value, bool | float) or value == {}:
+        return json.dumps(value)
+    return None
 
 
 class _Reader:

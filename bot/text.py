@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 WORD_JOINER = "\u2060"
 """Invisible, zero-width, no line break: splits `:name:` and `@name` without showing."""
@@ -47,6 +47,8 @@ _MARKDOWN_ESCAPES = {char: ("&#36;" if char == "$" else "\\" + char) for char in
 `&#36;`, which shows `$` but is no `$` in the source, where GitHub's math looks for delimiters
 (GitHub documents `\\$` only inside math and asks for markup around a `$` outside it)."""
 
+_PLAIN = re.compile(r"[^\W_]+(?: [^\W_]+)*")
+"""Letters and digits (any script) in words one space apart: text that shows as it is."""
 _BACKTICKS = re.compile(r"`+")
 _MARKDOWN_PUNCTUATION = re.compile(f"[{re.escape(_PUNCTUATION)}]")
 
@@ -94,11 +96,20 @@ def md_inline(text: str) -> str:
     GFM extension skips escaped `:` and `.`), strikethrough, tables and block starts; the word
     joiner after `@` stops e-mail autolinks, which backslashes do not.
     """
-    return _MARKDOWN_PUNCTUATION.sub(_markdown_escape, inert(clean(text)))
-
-
-def _markdown_escape(punctuation: re.Match[str]) -> str:
-    return _MARKDOWN_ESCAPES[punctuation[0]]
+    if _PLAIN.fullmatch(text):
+        return text  # words and single spaces (a name, a keyword): nothing to clean or escape
+    shown = inert(clean(text))
+    found = set(_MARKDOWN_PUNCTUATION.findall(shown))
+    # What `shown.translate` with `_MARKDOWN_ESCAPES` gives, one `replace` per character
+    # present: the backslash first and `$` last, so that no escape is escaped again.
+    if "\\" in found:
+        shown = shown.replace("\\", "\\\\")
+        found.discard("\\")
+    dollar = "$" in found
+    found.discard("$")
+    for char in found:
+        shown = shown.replace(char, _MARKDOWN_ESCAPES[char])
+    return shown.replace("$", "&#36;") if dollar else shown
 
 
 def html_text(text: str) -> str:
@@ -119,30 +130,13 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """`html_text(text)` with the characters of each (start, end) span of `text` in <b>…</b>.
 
     Without its `<b>` and `</b>` tags the result is exactly `html_text(text)` (escaped text
-    holds no `<`): the spans are mapped onto the cleaned, inert text, whose pieces are then
-    escaped one by one. A span showing as nothing (whitespace, dropped characters) is left
-    out; overlapping and touching spans become one.
+    holds no `<`): the spans are mapped onto the cleaned, inert text, which is then escaped
+    as a whole, the tags put in. A span showing as nothing (whitespace, dropped characters) is
+    left out; overlapping and touching spans become one.
     """
     if not spans:
         return html_text(text)
     cleaned = clean(text)
-    # clean() keeps every character but those in "irregular" gaps (dropped characters, runs
-    # of whitespace, whitespace at either end), which become one space or nothing: so a kept
-    # character moves back by what the irregular gaps before it removed.
-    gap_ends: list[int] = []
-    removed: list[int] = []
-    # (None when clean() changed nothing: every character stays where it is.)
-    for gap in () if cleaned == text else _IRREGULAR_GAP.finditer(text):
-        inside = gap.start() > 0 and gap.end() < len(text)
-        shown_as = 1 if inside and _DROPPED.sub("", gap.group()) else 0
-        gap_ends.append(gap.end())
-        removed.append((removed[-1] if removed else 0) + len(gap.group()) - shown_as)
-
-    def moved(index: int) -> int:
-        """Where the kept character `text[index]` is in the cleaned text."""
-        before = bisect_right(gap_ends, index)
-        return index - (removed[before - 1] if before else 0)
-
     # Where inert() puts a word joiner: before these positions of the cleaned text.
     joiners = sorted(
         match.start() + 1
@@ -154,21 +148,16 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     shown = WORD_JOINER.join(cleaned[start:end] for start, end in cuts)
     if shown != inert(cleaned):  # pragma: no cover - the joiners are inert()'s own
         return html_text(text)
+    place = _placer(text, cleaned, joiners)
     marks: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        # The first kept character at or after `start`, the last one before `end`.
-        skipped = _GAP.match(text, max(start, 0))
-        first_kept = skipped.end() if skipped else max(start, 0)
-        last_kept = min(end, len(text)) - 1
-        while last_kept >= first_kept and _GAP.fullmatch(text[last_kept]):
-            last_kept -= 1
-        if last_kept < first_kept:
+        try:
+            placed = place(start, end)
+        except _Unplaced:  # pragma: no cover - the mapping is clean()'s own
+            return html_text(text)
+        if placed is None:
             continue
-        head, tail = moved(first_kept), moved(last_kept) + 1
-        if cleaned[head] != text[first_kept] or cleaned[tail - 1] != text[last_kept]:
-            return html_text(text)  # pragma: no cover - the mapping is clean()'s own
-        first = head + bisect_right(joiners, head)
-        last = tail + bisect_right(joiners, tail)
+        first, last = placed
         if marks and first <= marks[-1][1]:
             marks[-1] = (marks[-1][0], max(marks[-1][1], last))
         else:
@@ -182,6 +171,59 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
         done = last
     out.append(shown[done:])
     return _escape_html("".join(out)).replace(_OPEN, "<b>").replace(_CLOSE, "</b>")
+
+
+class _Unplaced(Exception):  # noqa: N818 - a signal inside html_marked, never raised out of it
+    """A span's ends did not land on the characters they came from (never seen)."""
+
+
+def _placer(
+    text: str, cleaned: str, joiners: Sequence[int]
+) -> Callable[[int, int], tuple[int, int] | None]:
+    """Where a span of `text` shows in `inert(cleaned)`: its first and last kept characters
+    (None when it keeps none), moved as clean() and inert() moved them."""
+    if cleaned == text and not joiners:  # the usual case: every character stays where it is
+
+        def unmoved(start: int, end: int) -> tuple[int, int] | None:
+            first, last = max(start, 0), min(end, len(text))
+            while first < last and text[first] == " ":  # the only gap in clean text
+                first += 1
+            while last > first and text[last - 1] == " ":
+                last -= 1
+            return (first, last) if first < last else None
+
+        return unmoved
+    # clean() keeps every character but those in "irregular" gaps (dropped characters, runs
+    # of whitespace, whitespace at either end), which become one space or nothing: so a kept
+    # character moves back by what the irregular gaps before it removed.
+    gap_ends: list[int] = []
+    removed: list[int] = []
+    for gap in () if cleaned == text else _IRREGULAR_GAP.finditer(text):
+        inside = gap.start() > 0 and gap.end() < len(text)
+        shown_as = 1 if inside and _DROPPED.sub("", gap.group()) else 0
+        gap_ends.append(gap.end())
+        removed.append((removed[-1] if removed else 0) + len(gap.group()) - shown_as)
+
+    def moved(index: int) -> int:
+        """Where the kept character `text[index]` is in the cleaned text."""
+        before = bisect_right(gap_ends, index)
+        return index - (removed[before - 1] if before else 0)
+
+    def place(start: int, end: int) -> tuple[int, int] | None:
+        # The first kept character at or after `start`, the last one before `end`.
+        skipped = _GAP.match(text, max(start, 0))
+        first_kept = skipped.end() if skipped else max(start, 0)
+        last_kept = min(end, len(text)) - 1
+        while last_kept >= first_kept and _GAP.fullmatch(text[last_kept]):
+            last_kept -= 1
+        if last_kept < first_kept:
+            return None
+        head, tail = moved(first_kept), moved(last_kept) + 1
+        if cleaned[head] != text[first_kept] or cleaned[tail - 1] != text[last_kept]:
+            raise _Unplaced
+        return head + bisect_right(joiners, head), tail + bisect_right(joiners, tail)
+
+    return place
 
 
 _OPEN, _CLOSE = "\x00", "\x01"
