@@ -17,7 +17,7 @@ import itertools
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property, partial
 from importlib.resources.abc import Traversable
@@ -45,6 +45,9 @@ ARCHIVE_DAYS = 90
 """The list archive shows the days within this many days of its newest day."""
 README_TOP = 10
 """Entries per list in the README section at most (DESIGN "Size")."""
+_KEPT_VIEWS = 10_000
+"""Entry views a renderer keeps for the next page that shows the same entries (a digest
+after the day pages), at most: some 25 MB with their abstracts escaped."""
 START_MARKER = "<!-- arxiv-bot:start -->"
 END_MARKER = "<!-- arxiv-bot:end -->"
 
@@ -153,6 +156,13 @@ class EntryView:
         does), then kept.
         """
         return html_marked(self.abstract, keyword_spans(self.marked, self.abstract))
+
+    def renumbered(self, number: int) -> EntryView:
+        """The same entry under another number (and its abstract, if made, not made again)."""
+        view = replace(self, number=number)
+        if "abstract_html" in self.__dict__:  # where cached_property keeps what it made
+            view.__dict__["abstract_html"] = self.__dict__["abstract_html"]
+        return view
 
 
 @dataclass(frozen=True)
@@ -509,6 +519,9 @@ class Renderer:
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
         self.environment = _environment(options.template_dir)
+        self._views: dict[int, tuple[Entry, EntryView]] = {}
+        """The views made last, by id() of their entry (kept alive here): a weekly digest shows
+        the entries of the day pages rendered just before it."""
 
     def _render(self, name: str, context: Mapping[str, Any]) -> str:
         with self._reported():
@@ -559,19 +572,29 @@ class Renderer:
     def _entry_view(
         self, entry: Entry, number: int, keywords: Mapping[str, Keyword] | None = None
     ) -> EntryView:
+        # The day's keywords (by label) that hit the abstract are the ones shown in bold there.
+        known = keywords or {}
+        marked = tuple(
+            known[hit.keyword]
+            for hit in entry.hits
+            if "abstract" in hit.where and hit.keyword in known
+        )
+        kept = self._views.get(id(entry))
+        if kept is not None and kept[0] is entry and kept[1].marked == marked:
+            return kept[1] if kept[1].number == number else kept[1].renumbered(number)
+        view = self._new_view(entry, number, marked)
+        if len(self._views) >= _KEPT_VIEWS:
+            del self._views[next(iter(self._views))]  # the oldest
+        self._views[id(entry)] = (entry, view)
+        return view
+
+    def _new_view(self, entry: Entry, number: int, marked: tuple[Keyword, ...]) -> EntryView:
         paper = entry.paper
         # Text that shows as nothing (blank, control characters) is left out, so that no
         # template wraps emphasis or a line around an empty string.
         authors = tuple(name for name in paper.authors if clean(name))
         shown = authors[: self.options.max_authors]
         hits = [hit for hit in entry.hits if clean(hit.keyword)]
-        # The day's keywords (by label) that hit the abstract are the ones shown in bold there.
-        known = keywords or {}
-        marked = [
-            known[hit.keyword]
-            for hit in entry.hits
-            if "abstract" in hit.where and hit.keyword in known
-        ]
         return EntryView(
             number=number,
             id=paper.id,
@@ -599,7 +622,7 @@ class Renderer:
             published=paper.published.date().isoformat(),
             updated=paper.updated.date().isoformat(),
             topic=entry.topic,
-            marked=tuple(marked),
+            marked=marked,
         )
 
     def _day_context(
