@@ -128,12 +128,18 @@ def keyword_hits(keyword: Keyword, title: str, abstract: str) -> tuple[Where, ..
 def occurrences(keyword: Keyword, title: str, abstract: str) -> tuple[int, int]:
     """How often the keyword occurs in the title and in the abstract (every item of a tuple
     counted), or `(0, 0)` when it does not match (an item of a tuple found nowhere)."""
-    normal_title, normal_abstract = normalize_text(title), normalize_text(abstract)
+    return occurrences_normal(keyword, normalize_text(title), normalize_text(abstract))
+
+
+def occurrences_normal(
+    keyword: Keyword, normal_title: str, normal_abstract: str
+) -> tuple[int, int]:
+    """`occurrences` in a title and an abstract already normalised (`normalize_text`)."""
     in_title = in_abstract = 0
     for item in _items(keyword):
         pattern = keyword_pattern(item)
-        here_title = sum(1 for _ in pattern.finditer(normal_title))
-        here_abstract = sum(1 for _ in pattern.finditer(normal_abstract))
+        here_title = len(pattern.findall(normal_title))  # (the patterns capture no group)
+        here_abstract = len(pattern.findall(normal_abstract))
         if not here_title + here_abstract:
             return 0, 0
         in_title += here_title

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.match import occurrences
+from bot.match import normalize_text, occurrences, occurrences_normal
 from bot.models import Entry, Hit, Keyword, Paper, Rules, Sort, Topic, Where, keyword_label
 
 TITLE_POINTS = 2
@@ -66,12 +66,15 @@ def score(hits: Sequence[Hit], repeats: int = 0) -> int:
 def occurrence_count(paper: Paper, hits: Sequence[Hit], keywords: Sequence[Keyword]) -> int:
     """How often the hit keywords (found among `keywords` by label) occur in the paper."""
     by_label = {keyword_label(keyword): keyword for keyword in keywords}
-    total = 0
-    for label in dict.fromkeys(hit.keyword for hit in hits if "authors" not in hit.where):
-        keyword = by_label.get(label)
-        if keyword is not None:
-            total += sum(occurrences(keyword, paper.title, paper.abstract))
-    return total
+    found = [
+        keyword
+        for label in dict.fromkeys(hit.keyword for hit in hits if "authors" not in hit.where)
+        if (keyword := by_label.get(label)) is not None
+    ]
+    if not found:
+        return 0
+    title, abstract = normalize_text(paper.title), normalize_text(paper.abstract)  # once
+    return sum(sum(occurrences_normal(keyword, title, abstract)) for keyword in found)
 
 
 def topic_strength(paper: Paper, topic: Topic) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.resources
 import itertools
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -519,7 +520,7 @@ class Renderer:
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
         self.environment = _environment(options.template_dir)
-        self._views: dict[int, tuple[Entry, EntryView]] = {}
+        self._views: OrderedDict[int, tuple[Entry, EntryView]] = OrderedDict()
         """The views made last, by id() of their entry (kept alive here): a weekly digest shows
         the entries of the day pages rendered just before it."""
 
@@ -584,7 +585,7 @@ class Renderer:
             return kept[1] if kept[1].number == number else kept[1].renumbered(number)
         view = self._new_view(entry, number, marked)
         if len(self._views) >= _KEPT_VIEWS:
-            del self._views[next(iter(self._views))]  # the oldest
+            self._views.popitem(last=False)  # the oldest
         self._views[id(entry)] = (entry, view)
         return view
 

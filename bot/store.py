@@ -110,8 +110,10 @@ def _indented(value: object, newline: str, out: list[str]) -> None:
         opening = "{" + inner
         for key, item in value.items():
             head = f"{opening}{_string(key)}: "
-            if type(item) is str:  # the most common value, written here to save a call
+            if type(item) is str:  # the most common values, written here to save a call
                 out.append(head + _string(item))
+            elif item is None:
+                out.append(head + "null")
             elif (leaf := _leaf(item, inner)) is not None:
                 out.append(head + leaf)
             else:
@@ -119,7 +121,7 @@ def _indented(value: object, newline: str, out: list[str]) -> None:
                 _indented(item, inner, out)
             opening = "," + inner
         out.append(newline + "}")
-    elif isinstance(value, list) and value:
+    elif isinstance(value, list | tuple) and value:
         inner = newline + "  "
         opening = "[" + inner
         for item in value:
@@ -143,7 +145,7 @@ def _leaf(value: object, newline: str) -> str | None:
         return "null"
     if type(value) is int:
         return repr(value)
-    if isinstance(value, list) and all(type(item) is str for item in value):
+    if isinstance(value, list | tuple) and all(type(item) is str for item in value):
         inner = newline + "  "
         return f"[{inner}{(',' + inner).join(map(_string, value))}{newline}]" if value else "[]"
     if isinstance(value, bool | float) or value == {}:

@@ -470,6 +470,28 @@ def test_a_user_template_overrides_the_shipped_one(tmp_path: Path) -> None:
     assert renderer.archives(SLUG, "X", []) == RENDERER.archives(SLUG, "X", [])
 
 
+def test_a_user_entry_template_changes_each_entry_of_the_shipped_page(tmp_path: Path) -> None:
+    """An entry.md.j2 in the user's folder renders every entry; the rest of the page is the
+    shipped day.md.j2's."""
+    (tmp_path / "entry.md.j2").write_text("{{ e.number }}. {{ e.id }}\n\n", encoding="utf-8")
+    renderer = Renderer(RenderOptions(template_dir=tmp_path))
+    page = renderer.day_pages(day_of(3))[layout.day_page(SLUG, DAY)]
+    shipped = RENDERER.day_pages(day_of(3))[layout.day_page(SLUG, DAY)]
+    assert "1. 2504.00001\n\n2. 2504.00002\n\n3. 2504.00003\n\n" in page
+    head = shipped[: shipped.index("1. **[")]
+    assert page.startswith(head)
+    assert page.endswith(shipped[shipped.rindex("</details>") + len("</details>\n\n") :])
+
+
+def test_an_error_in_a_user_entry_template_names_its_file_and_line(tmp_path: Path) -> None:
+    """A broken entry.md.j2 is reported as any template is: its path and line."""
+    (tmp_path / "entry.md.j2").write_text("{{ e.id }}\n{{ e.nope }}\n", encoding="utf-8")
+    renderer = Renderer(RenderOptions(template_dir=tmp_path))
+    with pytest.raises(ConfigError) as caught:
+        renderer.day_pages(day_of(1))
+    assert str(caught.value).startswith(f"{tmp_path / 'entry.md.j2'}:2: ")
+
+
 def test_an_unknown_variable_in_a_template_is_an_error(tmp_path: Path) -> None:
     """StrictUndefined: a template using an unknown variable fails, naming the file and line."""
     (tmp_path / "day.md.j2").write_text("# {{ name }}\n{{ nope }}\n", encoding="utf-8")
