@@ -312,6 +312,9 @@ def keyword_needle(keyword: str) -> str:
     return "" if first is None else first.group()
 
 
+_DECIDED = 4096
+"""Category names a `Matcher` remembers its decision for, at most."""
+
 _PLACES: dict[tuple[bool, bool], tuple[Where, ...]] = {
     (True, True): ("title", "abstract"),
     (True, False): ("title",),
@@ -364,8 +367,8 @@ class Matcher:
         "_authors",
         "_categories",
         "_checks",
+        "_decided",
         "_exclude",
-        "_given",
     )
 
     def __init__(self, rules: Rules) -> None:
@@ -390,14 +393,21 @@ class Matcher:
         wanted = [category.strip().casefold() for category in rules.categories]
         self._categories = frozenset(wanted)
         self._archives = tuple(f"{category}." for category in wanted)
-        self._given = frozenset(rules.categories)
+        self._decided: dict[str, bool] = {}
+        """Whether the categories allow a category, by its name as papers carry it."""
 
     def _allowed(self, paper: Paper) -> bool:
-        if not self._categories or paper.primary_category in self._given:
-            return True  # (the second: the primary category written as configured, as usual)
+        if not self._categories:
+            return True
+        decided = self._decided
         for category in (paper.primary_category, *paper.categories):
-            folded = category.strip().casefold()
-            if folded in self._categories or folded.startswith(self._archives):
+            allowed = decided.get(category)
+            if allowed is None:  # a category name seen first (arXiv has some 150)
+                folded = category.strip().casefold()
+                allowed = folded in self._categories or folded.startswith(self._archives)
+                if len(decided) < _DECIDED:
+                    decided[category] = allowed
+            if allowed:
                 return True
         return False
 

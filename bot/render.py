@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from functools import cached_property, partial
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import quote
 
 import jinja2
@@ -32,7 +32,7 @@ from bot import layout
 from bot.badges import badge_url
 from bot.errors import ConfigError, StoreError
 from bot.match import keyword_spans
-from bot.models import DayList, Entry, Keyword, Rules, keyword_label
+from bot.models import DayList, Entry, Hit, Keyword, Rules, keyword_label
 from bot.rank import Section, sections
 from bot.slug import slugify
 from bot.text import clean, code_span, code_url, html_marked, html_text, md_inline
@@ -384,16 +384,19 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
 
 
 class _Rendered:
-    """The function `Renderer._each` gives (what `entry(e)` and `paper(e)` call in a page)."""
+    """What `entry(e)` and `paper(e)` call in a page: macro `macro` of template `name` (its
+    module made with `context`), called once per item (by id(), the items kept alive here)."""
 
-    def __init__(self, renderer: Renderer, name: str, context: Mapping[str, Any]) -> None:
+    def __init__(
+        self, renderer: Renderer, name: str, macro: str, context: Mapping[str, Any]
+    ) -> None:
         self._renderer = renderer
         self._name = name
+        self._macro_name = macro
         self._context = context
-        self._template: jinja2.Template | None = None
-        self._variables: dict[str, Any] = {}
+        self._macro: Callable[[object], str] | None = None
         self._made: dict[int, tuple[object, str, list[int]]] = {}
-        """By id(): items stay alive while kept here. The list caches the text's UTF-8 size."""
+        """The item, its text, and (once asked) the text's UTF-8 size."""
 
     def __call__(self, item: object) -> str:
         return self._entry(item)[1]
@@ -413,24 +416,38 @@ class _Rendered:
     def _entry(self, item: object) -> tuple[object, str, list[int]]:
         found = self._made.get(id(item))
         if found is None:
+            environment = self._renderer.environment
             with self._renderer._reported():
-                if self._template is None:
-                    self._template = self._renderer.environment.get_template(self._name)
-                    self._variables = {**self._template.globals, **self._context}
-                text = _fill(self._template, {**self._variables, "e": item})
+                macro = self._macro or self._load()
+                try:
+                    text = macro(item)
+                except Exception:  # as render() does: re-raised, its traceback at the template
+                    environment.handle_exception()
             found = self._made[id(item)] = (item, text, [])
         return found
 
-
-def _fill(template: jinja2.Template, variables: dict[str, Any]) -> str:
-    """What `template.render(variables)` gives when `variables` holds the template's globals
-    already: the same text, without merging the globals (a ChainMap) into each new context,
-    which costs as much as a short template (Jinja2 is pinned: these are its own steps)."""
-    context = template.new_context(variables, shared=True)
-    try:
-        return template.environment.concat(template.root_render_func(context))
-    except Exception:  # as render() does: jinja re-raises it, its traceback at the template
-        template.environment.handle_exception()
+    def _load(self) -> Callable[[object], str]:
+        """The macro (a macro's call is cheaper than a template's render: no new context, and
+        its text collected in a list, where a template yields it piece by piece)."""
+        environment = self._renderer.environment
+        template = environment.get_template(self._name)
+        try:
+            module = template.make_module(dict(self._context))
+        except Exception:
+            environment.handle_exception()
+        macro = getattr(module, self._macro_name, None)
+        if not isinstance(macro, jinja2.runtime.Macro):
+            raise ConfigError(
+                f"no macro {self._macro_name!r} in the template",
+                file=template.filename or self._name,
+                key="templates",
+                fix=(
+                    f"define it: {{% macro {self._macro_name}(e) %}}…{{% endmacro %}}, "
+                    "or delete the file to use the shipped one"
+                ),
+            )
+        self._macro = cast(Callable[[object], str], macro)
+        return self._macro
 
 
 def _template_location(error: BaseException) -> tuple[str, int | None]:
@@ -521,6 +538,7 @@ class Renderer:
         self.options = options
         self.environment = _environment(options.template_dir)
         self._views: OrderedDict[int, tuple[Entry, EntryView]] = OrderedDict()
+        self._match_views: dict[tuple[str, tuple[str, ...]], MatchView] = {}
         """The views made last, by id() of their entry (kept alive here): a weekly digest shows
         the entries of the day pages rendered just before it."""
 
@@ -541,11 +559,11 @@ class Renderer:
                 chunks.append(chunk)
         return "".join(chunks)
 
-    def _each(self, name: str, context: Mapping[str, Any]) -> _Rendered:
-        """Template `name` rendered for one item at a time (as `e`, beside `context`), each
+    def _each(self, name: str, macro: str, context: Mapping[str, Any]) -> _Rendered:
+        """Macro `macro` of template `name` (made with `context`) for one item at a time, each
         item once: a page template calls it for each of its entries, and a page laid out
         several times while it is split into pages reuses what it made."""
-        return _Rendered(self, name, context)
+        return _Rendered(self, name, macro, context)
 
     @contextmanager
     def _reported(self) -> Iterator[None]:
@@ -589,6 +607,16 @@ class Renderer:
         self._views[id(entry)] = (entry, view)
         return view
 
+    def _match_view(self, hit: Hit) -> MatchView:
+        """The view of a keyword hit: one object per keyword and places (a day has a few)."""
+        found = self._match_views.get((hit.keyword, hit.where))
+        if found is None:
+            if len(self._match_views) >= _KEPT_VIEWS:
+                self._match_views.clear()
+            found = MatchView(keyword=hit.keyword, where=hit.where)
+            self._match_views[hit.keyword, hit.where] = found
+        return found
+
     def _new_view(self, entry: Entry, number: int, marked: tuple[Keyword, ...]) -> EntryView:
         paper = entry.paper
         # Text that shows as nothing (blank, control characters) is left out, so that no
@@ -613,11 +641,7 @@ class Renderer:
             journal_ref=paper.journal_ref
             if paper.journal_ref and clean(paper.journal_ref)
             else None,
-            matched=tuple(
-                MatchView(keyword=hit.keyword, where=hit.where)
-                for hit in hits
-                if "authors" not in hit.where
-            ),
+            matched=tuple(self._match_view(hit) for hit in hits if "authors" not in hit.where),
             followed=tuple(hit.keyword for hit in hits if "authors" in hit.where),
             abstract=paper.abstract,
             published=paper.published.date().isoformat(),
@@ -716,7 +740,9 @@ class Renderer:
             self._entry_view(entry, n, keywords) for n, entry in enumerate(arranged.entries, 1)
         ]
         count = len(views)
-        entry = self._each(ENTRY_TEMPLATE, {"abstracts_open": self.options.abstracts == "open"})
+        entry = self._each(
+            ENTRY_TEMPLATE, "entry", {"abstracts_open": self.options.abstracts == "open"}
+        )
 
         def page_nav(number: int, pages: int) -> PageNav:
             source = layout.day_page(slug, when, number)
@@ -950,7 +976,9 @@ class Renderer:
 
         opened = self.options.abstracts == "open"
         entries = {
-            shown: self._each(WEEKLY_ENTRY_TEMPLATE, {"abstracts": shown, "abstracts_open": opened})
+            shown: self._each(
+                WEEKLY_ENTRY_TEMPLATE, "paper", {"abstracts": shown, "abstracts_open": opened}
+            )
             for shown in (True, False)
         }
 

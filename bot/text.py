@@ -146,7 +146,7 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     )
     cuts = zip([0, *joiners], [*joiners, len(cleaned)], strict=True)
     shown = WORD_JOINER.join(cleaned[start:end] for start, end in cuts)
-    if shown != inert(cleaned):  # pragma: no cover - the joiners are inert()'s own
+    if joiners and shown != inert(cleaned):  # pragma: no cover - inert()'s own joiners
         return html_text(text)
     place = _placer(text, cleaned, joiners)
     marks: list[tuple[int, int]] = []

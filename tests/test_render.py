@@ -473,7 +473,9 @@ def test_a_user_template_overrides_the_shipped_one(tmp_path: Path) -> None:
 def test_a_user_entry_template_changes_each_entry_of_the_shipped_page(tmp_path: Path) -> None:
     """An entry.md.j2 in the user's folder renders every entry; the rest of the page is the
     shipped day.md.j2's."""
-    (tmp_path / "entry.md.j2").write_text("{{ e.number }}. {{ e.id }}\n\n", encoding="utf-8")
+    (tmp_path / "entry.md.j2").write_text(
+        "{% macro entry(e) %}{{ e.number }}. {{ e.id }}\n\n{% endmacro %}\n", encoding="utf-8"
+    )
     renderer = Renderer(RenderOptions(template_dir=tmp_path))
     page = renderer.day_pages(day_of(3))[layout.day_page(SLUG, DAY)]
     shipped = RENDERER.day_pages(day_of(3))[layout.day_page(SLUG, DAY)]
@@ -485,11 +487,25 @@ def test_a_user_entry_template_changes_each_entry_of_the_shipped_page(tmp_path: 
 
 def test_an_error_in_a_user_entry_template_names_its_file_and_line(tmp_path: Path) -> None:
     """A broken entry.md.j2 is reported as any template is: its path and line."""
-    (tmp_path / "entry.md.j2").write_text("{{ e.id }}\n{{ e.nope }}\n", encoding="utf-8")
+    (tmp_path / "entry.md.j2").write_text(
+        "{% macro entry(e) %}{{ e.id }}\n{{ e.nope }}\n{% endmacro %}\n", encoding="utf-8"
+    )
     renderer = Renderer(RenderOptions(template_dir=tmp_path))
     with pytest.raises(ConfigError) as caught:
         renderer.day_pages(day_of(1))
     assert str(caught.value).startswith(f"{tmp_path / 'entry.md.j2'}:2: ")
+
+
+def test_an_entry_template_without_its_macro_is_an_error(tmp_path: Path) -> None:
+    """entry.md.j2 must define the macro entry(e); the message says so and how to fix it."""
+    (tmp_path / "entry.md.j2").write_text("An entry.\n", encoding="utf-8")
+    renderer = Renderer(RenderOptions(template_dir=tmp_path))
+    with pytest.raises(ConfigError) as caught:
+        renderer.day_pages(day_of(1))
+    assert str(caught.value).splitlines()[0] == (
+        f"{tmp_path / 'entry.md.j2'}: templates: no macro 'entry' in the template"
+    )
+    assert caught.value.fix is not None and "{% macro entry(e) %}" in caught.value.fix
 
 
 def test_an_unknown_variable_in_a_template_is_an_error(tmp_path: Path) -> None:
