@@ -7,6 +7,10 @@ look. Escaping is explicit, through filters: `md` (Markdown inline text), `html`
 `<details>` block), `code` (a code span) and `href` (a link destination). A user's folder of
 templates (config `templates:`) is searched first, file by file, then the shipped one.
 
+A page's entries are made by macros of their own templates (`entry.md.j2`, `weekly_entry.md.j2`)
+that the page template calls through `entry(e)` and `paper(e)`: each entry is rendered once,
+however often its page is laid out while a day or a digest is split to stay under 400 KB.
+
 Nothing here reads a clock or writes a file: the same days always give the same bytes.
 """
 
