@@ -53,6 +53,9 @@ README_TOP = 10
 _KEPT_VIEWS = 10_000
 """Entry views a renderer keeps for the next page that shows the same entries (a digest
 after the day pages), at most: some 25 MB with their abstracts escaped."""
+_KEPT_MATCH_VIEWS = 1_000
+"""Views of keyword hits a renderer keeps, at most (a list has a few keywords, each in one of
+three places)."""
 START_MARKER = "<!-- arxiv-bot:start -->"
 END_MARKER = "<!-- arxiv-bot:end -->"
 
@@ -542,9 +545,9 @@ class Renderer:
         self.options = options
         self.environment = _environment(options.template_dir)
         self._views: OrderedDict[int, tuple[Entry, EntryView]] = OrderedDict()
-        self._match_views: dict[tuple[str, tuple[str, ...]], MatchView] = {}
         """The views made last, by id() of their entry (kept alive here): a weekly digest shows
         the entries of the day pages rendered just before it."""
+        self._match_views: dict[tuple[str, tuple[str, ...]], MatchView] = {}
 
     def _render(self, name: str, context: Mapping[str, Any]) -> str:
         with self._reported():
@@ -615,7 +618,7 @@ class Renderer:
         """The view of a keyword hit: one object per keyword and places (a day has a few)."""
         found = self._match_views.get((hit.keyword, hit.where))
         if found is None:
-            if len(self._match_views) >= _KEPT_VIEWS:
+            if len(self._match_views) >= _KEPT_MATCH_VIEWS:
                 self._match_views.clear()
             found = MatchView(keyword=hit.keyword, where=hit.where)
             self._match_views[hit.keyword, hit.where] = found
