@@ -305,11 +305,11 @@ def category_allows(wanted: str, category: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def keyword_needle(keyword: str) -> str:
-    """Text that every match of `keyword_pattern(keyword)` contains as it is: its first word
-    (normalised), or "" for a keyword without words. `needle in text` is a plain substring
-    search, many times faster than the regex, and most keywords are in few texts."""
-    first = _WORDS.search(normalize_text(keyword).strip())
-    return "" if first is None else first.group()
+    """Text that every match of `keyword_pattern(keyword)` contains as it is: its longest
+    word (normalised; the pattern has each word literally), or "" for a keyword without words.
+    `needle in text` is a plain substring search, many times faster than the regex, and most
+    keywords are in few texts; a longer needle is skipped through faster and found in fewer."""
+    return max(_WORDS.findall(normalize_text(keyword).strip()), key=len, default="")
 
 
 _DECIDED = 4096
