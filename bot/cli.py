@@ -83,6 +83,14 @@ def _guard(action: Callable[[], T], *, actions: bool = False) -> T:
         sys.exit(EXIT_FAILED)
 
 
+def _load(config_path: Path) -> tuple[Config, Path, Renderer]:
+    """The config, the folder it lives in (the repository's files are beside it), and the
+    renderer its `templates` setting asks for."""
+    config = load_config(config_path)
+    root = config_path.resolve().parent
+    return config, root, _renderer(config, root, config_path)
+
+
 def _renderer(config: Config, root: Path, config_path: Path) -> Renderer:
     template_dir = None
     if config.templates is not None:
@@ -160,9 +168,7 @@ def run_command(
     actions = in_actions(environ)
 
     def action() -> None:
-        config = load_config(config_path)
-        root = config_path.resolve().parent
-        renderer = _renderer(config, root, config_path)
+        config, root, renderer = _load(config_path)
         day = run_date or CLOCK.now().astimezone(config.zone).date()
         source = ArxivSource(config.arxiv, endpoint=endpoint_from_env(environ), clock=CLOCK)
         store = Store(root)
@@ -221,9 +227,8 @@ def render_command(config_path: Path) -> None:
     """Rebuild every Markdown view from the stored JSON (after a template or config change)."""
 
     def action() -> None:
-        config = load_config(config_path)
-        root = config_path.resolve().parent
-        changes = render_all(config, Store(root), _renderer(config, root, config_path))
+        config, root, renderer = _load(config_path)
+        changes = render_all(config, Store(root), renderer)
         console().print(render_summary(changes, dry_run=False))
 
     _guard(action)
@@ -253,9 +258,7 @@ def backfill_command(
     actions = in_actions(environ)
 
     def action() -> None:
-        config = load_config(config_path)
-        root = config_path.resolve().parent
-        renderer = _renderer(config, root, config_path)
+        config, root, renderer = _load(config_path)
         today = CLOCK.now().astimezone(config.zone).date()
         last = until or today - timedelta(days=1)
         _check_span(since, last, today, config)
