@@ -31,6 +31,7 @@ from typing import Protocol
 from bot import index, layout, views
 from bot.config import Config
 from bot.errors import BotError, StoreError
+from bot.heap import batch_collection
 from bot.models import DayList, Paper, RunState, Window
 from bot.query import build_queries
 from bot.render import Renderer
@@ -425,6 +426,7 @@ class _Writer:
         self.uncommitted, self.span, self.counts = {}, None, {}
 
 
+@batch_collection()
 def backfill(
     config: Config,
     store: Store,

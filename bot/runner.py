@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from bot import index, layout, views
 from bot.config import Config, ListSettings
+from bot.heap import batch_collection
 from bot.match import Matcher
 from bot.models import DayList, Hit, Paper, Rules, RunState, Window
 from bot.query import build_queries
@@ -96,6 +97,7 @@ def build_day(
     return day, outcome
 
 
+@batch_collection()
 def run(
     config: Config,
     store: Store,
@@ -159,6 +161,7 @@ def run(
     )
 
 
+@batch_collection()
 def render_all(
     config: Config, store: Store, renderer: Renderer, *, dry_run: bool = False
 ) -> tuple[Change, ...]:
