@@ -417,11 +417,12 @@ class Matcher:
             return None
         title = normalize_text(paper.title)
         abstract = normalize_text(paper.abstract)
+        both = f"{title}\n{abstract}"  # one scan per needle; a needle (a word) never spans "\n"
         hits: list[Hit] = []
         for compiled, needle, pattern in self._checks:
             if pattern is None:  # an all-of keyword
                 places = compiled.hits(title, abstract)
-            elif needle not in title and needle not in abstract:
+            elif needle not in both:
                 continue  # most keywords, for most papers: no regex run at all
             else:
                 places = _PLACES[

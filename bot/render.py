@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
@@ -386,8 +386,24 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(md=md_inline, html=html_text, code=code_span, href=href)
+    # A page repeats much of its text (keywords, categories, the same names and titles on the
+    # day page and again in the weekly digest): each filter remembers what it made.
+    environment.filters.update(
+        {
+            name: lru_cache(maxsize=_FILTER_CACHE)(escaper)
+            for name, escaper in (
+                ("md", md_inline),
+                ("html", html_text),
+                ("code", code_span),
+                ("href", href),
+            )
+        }
+    )
     return environment
+
+
+_FILTER_CACHE = 1 << 15
+"""Texts each filter of a renderer remembers (the most recently used)."""
 
 
 class _Rendered:
@@ -948,9 +964,10 @@ class Renderer:
     def weekly(self, week: Week) -> str:
         """The week's digest page (`layout.weekly`).
 
-        A page stays under `MAX_PAGE_BYTES`: when the full page would not, the abstracts are
-        left out, and when that is still too much, each topic shows only its first papers (as
-        many as fit) and says how many more are on the day pages.
+        A page stays under `MAX_PAGE_BYTES`: when the full page would not (or the abstracts
+        alone pass that size), the abstracts are left out, and when that is still too much,
+        each topic shows only its first papers (as many as fit) and says how many more are on
+        the day pages.
         """
         key = week.summary.key
         source = layout.weekly(week.slug, *key)
@@ -1035,7 +1052,9 @@ class Renderer:
                 "paper": entries[abstracts],
             }
 
-        for abstracts in (True, False):
+        # Abstracts whose text alone passes the limit cannot fit: the page is not tried with them.
+        tries = (False,) if _abstracts_exceed(views, MAX_PAGE_BYTES) else (True, False)
+        for abstracts in tries:
             page = self._render_within(WEEKLY_TEMPLATE, context(abstracts, None), MAX_PAGE_BYTES)
             if page is not None:
                 return page
@@ -1189,6 +1208,19 @@ class _Arrangement:
             hidden = len(group.entries) - (0 if bounds is None else listed)
             items.append(ContentsItem(group.name, href, len(group.entries), hidden))
         return items
+
+
+def _abstracts_exceed(groups: Sequence[Sequence[WeeklyPaper]], limit: int) -> bool:
+    """True when the papers' abstracts, as shown (`clean`: one line, nothing dropped that shows;
+    escaping only lengthens them), hold more than `limit` characters, so more UTF-8 bytes:
+    no digest showing them fits. Counted until the limit is passed (a few hundred papers)."""
+    total = 0
+    for papers in groups:
+        for paper in papers:
+            total += len(clean(paper.view.abstract))
+            if total > limit:
+                return True
+    return False
 
 
 def _anchors(names: Sequence[str]) -> list[str]:

@@ -25,7 +25,6 @@ of the results. So its own retries and delay are switched off and it is wrapped:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -81,8 +80,6 @@ _NS = {
     "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
 }
 _FEED_TAG = "{http://www.w3.org/2005/Atom}feed"
-_VERSION = re.compile(r"v(\d+)$")
-_ABS = re.compile(r"^.*?/abs/")
 
 
 # --- small pure helpers ------------------------------------------------------------------------
@@ -110,11 +107,14 @@ def strip_version(entry_id_or_id: str) -> tuple[str, int]:
     Only a trailing `v<digits>` is a version (archive names such as `solv-int` contain a "v").
     An id without one counts as version 1.
     """
-    text = _ABS.sub("", entry_id_or_id.strip())
-    found = _VERSION.search(text)
-    if found is None:
-        return text, 1
-    return text[: found.start()], int(found.group(1))
+    text = entry_id_or_id.strip()
+    cut = text.find("/abs/")
+    if cut >= 0 and "\n" not in text[:cut]:  # what `^.*?/abs/` removes
+        text = text[cut + 5 :]
+    head, v, number = text.rpartition("v")  # a trailing `v\d+`, found without a regex
+    if v and number.isdecimal():
+        return head, int(number)
+    return text, 1
 
 
 def pacing_delay(delay: float, endpoint: str, log: logging.Logger) -> float:

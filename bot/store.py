@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
+from typing import cast
 
 from bot import layout
 from bot.errors import StoreError
@@ -40,42 +40,78 @@ _SORTS: frozenset[str] = frozenset({"relevance", "newest"})
 
 
 def _time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`2026-11-18T17:59:59Z`: UTC, whole seconds (isoformat, many times faster than strftime)."""
+    moment = value.astimezone(UTC)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0)
+    return moment.replace(tzinfo=None).isoformat() + "Z"
 
 
 def _keyword_json(keyword: Keyword) -> str | list[str]:
     return keyword if isinstance(keyword, str) else list(keyword)
 
 
-def paper_json(entry: Entry) -> dict[str, Any]:
-    """One paper of a day file, in the documented field order."""
+def paper_text(entry: Entry, newline: str) -> str:
+    """One paper of a day file, its fields in the documented order, as
+    `json.dumps(…, ensure_ascii=False, indent=2)` writes it with `newline` (a line break and
+    the indent of the paper's line) before each line. A day file is mostly papers: written
+    field by field here, a paper takes a fifth of the time of a dict walked by `_indented`."""
     paper = entry.paper
-    links: dict[str, str] = {"abs": paper.abs_url, "pdf": paper.pdf_url}
+    field = newline + "  "
+    item = field + "  "
+    links = [("abs", paper.abs_url), ("pdf", paper.pdf_url)]
     if paper.doi:
-        links["doi"] = f"https://doi.org/{paper.doi}"
-    return {
-        "id": paper.id,
-        "version": paper.version,
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "abstract": paper.abstract,
-        "primary_category": paper.primary_category,
-        "categories": list(paper.categories),
-        "published": _time(paper.published),
-        "updated": _time(paper.updated),
-        "comment": paper.comment,
-        "journal_ref": paper.journal_ref,
-        "doi": paper.doi,
-        "links": links,
-        "matched": [{"keyword": hit.keyword, "where": list(hit.where)} for hit in entry.hits],
-        "score": entry.score,
-        "topic": entry.topic,
-    }
+        links.append(("doi", f"https://doi.org/{paper.doi}"))
+    inner = item + "  "
+    matched = [
+        f'{{{inner}"keyword": {_string(hit.keyword)},{inner}"where": '
+        f"{_strings(hit.where, inner)}{item}}}"
+        for hit in entry.hits
+    ]
+    return "".join(
+        (
+            f'{{{field}"id": {_string(paper.id)},',
+            f'{field}"version": {paper.version!r},',
+            f'{field}"title": {_string(paper.title)},',
+            f'{field}"authors": {_strings(paper.authors, field)},',
+            f'{field}"abstract": {_string(paper.abstract)},',
+            f'{field}"primary_category": {_string(paper.primary_category)},',
+            f'{field}"categories": {_strings(paper.categories, field)},',
+            f'{field}"published": {_string(_time(paper.published))},',
+            f'{field}"updated": {_string(_time(paper.updated))},',
+            f'{field}"comment": {_optional(paper.comment)},',
+            f'{field}"journal_ref": {_optional(paper.journal_ref)},',
+            f'{field}"doi": {_optional(paper.doi)},',
+            f'{field}"links": {{',
+            ",".join(f"{item}{_string(key)}: {_string(url)}" for key, url in links),
+            f'{field}}},{field}"matched": {_list(matched, field)},',
+            f'{field}"score": {entry.score!r},',
+            f'{field}"topic": {_optional(entry.topic)}{newline}}}',
+        )
+    )
+
+
+def _list(items: Sequence[str], newline: str) -> str:
+    """A list of items (each already JSON, written for the indent one deeper than `newline`)
+    as `_indented` writes it on a line indented by `newline`."""
+    if not items:
+        return "[]"
+    inner = newline + "  "
+    return f"[{inner}{(',' + inner).join(items)}{newline}]"
+
+
+def _strings(values: Sequence[str], newline: str) -> str:
+    return _list([_string(value) for value in values], newline)
+
+
+def _optional(value: str | None) -> str:
+    return "null" if value is None else _string(value)
 
 
 def day_json(day: DayList) -> str:
-    """The text of a day file: stable key order, UTF-8, two-space indent, final newline."""
-    data = {
+    """The text of a day file: stable key order, UTF-8, two-space indent, final newline (what
+    `json.dumps(…, ensure_ascii=False, indent=2)` gives, plus the newline)."""
+    head = {
         "list": day.slug,
         "name": day.name,
         "date": day.date.isoformat(),
@@ -90,11 +126,15 @@ def day_json(day: DayList) -> str:
             ],
             "sort": day.rules.sort,
         },
-        "papers": [paper_json(entry) for entry in day.entries],
     }
-    out: list[str] = []
-    _indented(data, "\n", out)
-    out.append("\n")
+    top = "\n  "  # the indent of the file's fields
+    out: list[str] = ["{"]
+    for key, value in head.items():
+        out.append(f"{top}{_string(key)}: ")
+        _indented(value, top, out)
+        out.append(",")
+    papers = [paper_text(entry, top + "  ") for entry in day.entries]
+    out.append(f'{top}"papers": {_list(papers, top)}\n}}\n')
     return "".join(out)
 
 

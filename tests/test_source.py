@@ -158,10 +158,14 @@ def test_our_single_pass_reads_every_recorded_feed_as_the_package_does(name: str
         ("solv-int/9901001v3", ("solv-int/9901001", 3)),
         ("http://arxiv.org/abs/math.GT/0309136v12", ("math.GT/0309136", 12)),
         ("2504.17950", ("2504.17950", 1)),
+        ("http://arxiv.org/abs/2504.17950v", ("2504.17950v", 1)),
+        ("a/abs/b/abs/2504.1v3", ("b/abs/2504.1", 3)),
+        ("id\n/abs/1v2", ("id\n/abs/1", 2)),
     ],
 )
 def test_the_version_is_only_a_trailing_v_and_digits(given: str, expected: tuple[str, int]) -> None:
-    """Archive names containing a "v" (solv-int) keep it; an id without a version is v1."""
+    """Archive names containing a "v" (solv-int) keep it; an id without a version is v1; what
+    comes before the first `/abs/` of the line is the address, not the id."""
     assert strip_version(given) == expected
 
 

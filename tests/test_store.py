@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import layout
 from bot.errors import StoreError
@@ -42,6 +44,43 @@ def test_a_day_file_round_trips_to_the_same_value_and_bytes(tmp_path: Path) -> N
     back = parse_day(text, tmp_path / "x.json")
     assert back == DAY
     assert day_json(back) == text
+
+
+TEXT = st.text(max_size=8)
+WHERE = st.sampled_from([("title",), ("abstract",), ("title", "abstract"), ("authors",)])
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> Entry:
+    """A paper with any text, any number of authors and categories, fields set or not."""
+    paper = Paper(
+        id=draw(TEXT),
+        version=draw(st.integers(1, 99)),
+        title=draw(TEXT),
+        authors=tuple(draw(st.lists(TEXT, max_size=3))),
+        abstract=draw(TEXT),
+        primary_category=draw(TEXT),
+        categories=tuple(draw(st.lists(TEXT, max_size=2))),
+        published=PAPER.published,
+        updated=PAPER.updated,
+        comment=draw(st.none() | TEXT),
+        journal_ref=draw(st.none() | TEXT),
+        doi=draw(st.none() | TEXT),
+    )
+    hits = tuple(Hit(draw(TEXT), draw(WHERE)) for _ in range(draw(st.integers(0, 2))))
+    return Entry(paper, hits, draw(st.integers(-5, 5000)), draw(st.none() | TEXT))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(entries(), max_size=3))
+def test_a_day_file_is_what_json_dumps_writes_with_an_indent_of_two(
+    papers: list[Entry],
+) -> None:
+    """Whatever the papers hold (quotes, controls, empty lists, nulls), the text is exactly
+    `json.dumps(…, ensure_ascii=False, indent=2)` of its own value, and a final newline."""
+    text = day_json(DayList("hep", "HEP", date(2026, 11, 20), DAY.rules, tuple(papers)))
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+    assert len(json.loads(text)["papers"]) == len(papers)
 
 
 def test_a_day_file_has_the_documented_shape() -> None:

@@ -5,6 +5,8 @@ Every check renders with cmarkgfm, GitHub's own parser, and compares what a read
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from gfm import render, visible
 from hypothesis import given, settings
@@ -19,6 +21,7 @@ from bot.text import (
     html_marked,
     html_text,
     inert,
+    is_plain,
     md_inline,
 )
 
@@ -100,6 +103,17 @@ def test_md_inline_escapes_every_ascii_punctuation() -> None:
 def test_md_inline_leaves_letters_digits_and_unicode() -> None:
     """Text without ASCII punctuation passes unchanged."""
     assert md_inline("Étude 42 über Graphen 图 λ") == "Étude 42 über Graphen 图 λ"
+
+
+PLAIN_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")
+"""Letters and digits in words one space apart, as a regex: what `is_plain` must accept."""
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ9é图\u0661Ⅻ²_ -.\t\u00a0\u2060")), max_size=12))
+def test_is_plain_accepts_exactly_words_of_letters_and_digits_one_space_apart(text: str) -> None:
+    """`is_plain` agrees with the regex for any mix of letters, digits, spaces and others."""
+    assert is_plain(text) == (PLAIN_WORDS.fullmatch(text) is not None)
 
 
 def test_html_text_escapes_markup_quotes_and_dollars() -> None:

@@ -20,6 +20,7 @@ from gfm import render, to_html, visible
 from test_render import HOSTILE_PAPER, fixture_papers
 
 from bot import layout
+from bot import render as rendering
 from bot.cli import main
 from bot.models import DayList, Entry, Hit, Paper, Rules, Topic
 from bot.render import MAX_PAGE_BYTES, Renderer, RenderOptions
@@ -314,6 +315,32 @@ def test_a_huge_week_drops_abstracts_then_shortens_sections_to_fit() -> None:
     shown = len(re.findall(r"^\d+\. \*\*\[", page, flags=re.MULTILINE))
     assert 100 < shown < 1000
     assert f"*{1000 - shown} more of this section are in the daily lists above.*" in page
+
+
+def test_abstracts_too_long_for_a_page_on_their_own_are_not_tried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Abstracts whose text alone passes MAX_PAGE_BYTES: the digest is laid out without them
+    at once, and reads exactly as it does when the page with them is tried and found too big."""
+    big = "word " * 2000
+    entries = [
+        Entry(paper(n, abstract=big), (Hit("testing", ("title",)),), 1000, None) for n in range(60)
+    ]
+    week = build(history(day(date(2026, 11, 16), *entries)), (2026, 47))
+    tried: list[bool] = []
+    original = Renderer._render_within
+
+    def recording(self: Renderer, name: str, context: dict[str, object], limit: int) -> str | None:
+        tried.append(bool(context["abstracts"]))
+        return original(self, name, context, limit)
+
+    monkeypatch.setattr(Renderer, "_render_within", recording)
+    page = Renderer(RenderOptions()).weekly(week)
+    assert tried == [False]
+    monkeypatch.setattr(rendering, "_abstracts_exceed", lambda *_: False)
+    tried.clear()
+    assert Renderer(RenderOptions()).weekly(week) == page
+    assert tried == [True, False]
 
 
 # --- wiring: runs write and rewrite digests ---------------------------------------------------
