@@ -96,7 +96,10 @@ def clone_corpus(
 ) -> list[FeedEntry]:
     """`count` papers submitted evenly from `start` to `end`, oldest first, each a clone of a
     recorded paper with a new id (`YYMM.NNNNN`, numbered within its month) and a primary
-    category from the mix (`only`: from those categories alone)."""
+    category from the mix (`only`: from those categories alone).
+
+    A clone's title and author names end in its number, so that no two papers share them, as
+    on arXiv: nothing a run remembers (an escaped title, a name) comes back for free."""
     base = originals()
     categories = _categories(only)
     step = (end - start) / max(count, 1)
@@ -113,6 +116,8 @@ def clone_corpus(
                 original,
                 id=f"{month}.{numbers[month]:05d}",
                 version=1,
+                title=f"{original.title} {index}",
+                authors=[f"{name} {index}" for name in original.authors],
                 published=moment,
                 updated=moment,
                 primary_category=primary,

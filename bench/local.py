@@ -23,15 +23,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
-
 from bench.corpus import CONFIG, QUERY_CATEGORIES, clone_corpus, feed_pages, paper_of
 from bot import index, layout, runner, views
 from bot.config import load_config
 from bot.models import Paper, Window
 from bot.render import Renderer, RenderOptions
 from bot.runner import build_day, run
-from bot.source import FetchReport, papers_of
+from bot.source import FetchReport, papers_of, parse_feed
 from bot.store import Change, Store, apply, day_json
 
 RUN_DATE = date(2026, 11, 19)
@@ -43,8 +41,7 @@ _LOG = logging.getLogger("bench")
 def parse_page(body: bytes) -> list[Paper]:
     """One page of arXiv's feed as Papers, the way bot.source reads it: one lxml pass that
     checks the feed (totalResults, the entries it promises) and reads its papers."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(body, parser=parser)
+    root = parse_feed(body)
     total = root.findtext("opensearch:totalResults", namespaces=_NS)
     assert total is not None and len(root.findall("atom:entry", _NS)) <= int(total)
     return papers_of(root, _LOG)

@@ -313,7 +313,7 @@ def keyword_needle(keyword: str) -> str:
 
 
 _DECIDED = 4096
-"""Category names a `Matcher` remembers its decision for, at most."""
+"""Mixes of categories a `Matcher` remembers its decision for, at most."""
 
 _PLACES: dict[tuple[bool, bool], tuple[Where, ...]] = {
     (True, True): ("title", "abstract"),
@@ -393,23 +393,23 @@ class Matcher:
         wanted = [category.strip().casefold() for category in rules.categories]
         self._categories = frozenset(wanted)
         self._archives = tuple(f"{category}." for category in wanted)
-        self._decided: dict[str, bool] = {}
-        """Whether the categories allow a category, by its name as papers carry it."""
+        self._decided: dict[tuple[str, tuple[str, ...]], bool] = {}
+        """Whether the categories allow a paper, by its primary and other categories."""
 
     def _allowed(self, paper: Paper) -> bool:
         if not self._categories:
             return True
-        decided = self._decided
-        for category in (paper.primary_category, *paper.categories):
-            allowed = decided.get(category)
-            if allowed is None:  # a category name seen first (arXiv has some 150)
-                folded = category.strip().casefold()
-                allowed = folded in self._categories or folded.startswith(self._archives)
-                if len(decided) < _DECIDED:
-                    decided[category] = allowed
-            if allowed:
-                return True
-        return False
+        key = (paper.primary_category, paper.categories)
+        allowed = self._decided.get(key)
+        if allowed is None:  # a mix of categories seen first (papers share a few hundred)
+            allowed = any(map(self._wanted, (paper.primary_category, *paper.categories)))
+            if len(self._decided) < _DECIDED:
+                self._decided[key] = allowed
+        return allowed
+
+    def _wanted(self, category: str) -> bool:
+        folded = category.strip().casefold()
+        return folded in self._categories or folded.startswith(self._archives)
 
     def match(self, paper: Paper) -> tuple[Hit, ...] | None:
         """The hits (keywords in config order, then followed authors), or None if off the list."""

@@ -23,8 +23,9 @@ a day's entries for its page in the configured order, keeping the day's order wi
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.match import normalize_text, occurrences, occurrences_normal
 from bot.models import Entry, Hit, Keyword, Paper, Rules, Sort, Topic, Where, keyword_label
@@ -65,7 +66,7 @@ def score(hits: Sequence[Hit], repeats: int = 0) -> int:
 
 def occurrence_count(paper: Paper, hits: Sequence[Hit], keywords: Sequence[Keyword]) -> int:
     """How often the hit keywords (found among `keywords` by label) occur in the paper."""
-    by_label = {keyword_label(keyword): keyword for keyword in keywords}
+    by_label = _by_label(tuple(keywords))
     found = [
         keyword
         for label in dict.fromkeys(hit.keyword for hit in hits if "authors" not in hit.where)
@@ -75,6 +76,12 @@ def occurrence_count(paper: Paper, hits: Sequence[Hit], keywords: Sequence[Keywo
         return 0
     title, abstract = normalize_text(paper.title), normalize_text(paper.abstract)  # once
     return sum(sum(occurrences_normal(keyword, title, abstract)) for keyword in found)
+
+
+@lru_cache(maxsize=64)
+def _by_label(keywords: tuple[Keyword, ...]) -> Mapping[str, Keyword]:
+    """The keywords by label (a list's keywords, looked up for each of its papers)."""
+    return {keyword_label(keyword): keyword for keyword in keywords}
 
 
 def topic_strength(paper: Paper, topic: Topic) -> tuple[int, int]:
