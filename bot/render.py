@@ -420,6 +420,8 @@ class _Rendered:
         self._macro: Callable[[object], str] | None = None
         self._made: dict[int, tuple[object, str, list[int]]] = {}
         """The item, its text, and (once asked) the text's UTF-8 size."""
+        self._texts: dict[int, tuple[str, list[int]]] = {}
+        """The text and its size again, by id() of the text (a page yields it as one chunk)."""
 
     def __call__(self, item: object) -> str:
         return self._entry(item)[1]
@@ -436,6 +438,17 @@ class _Rendered:
             size.append(len(text.encode("utf-8")))
         return size[0]
 
+    def chunk_size(self, chunk: str) -> int:
+        """The UTF-8 bytes of a chunk of a page: an item's text is measured once, however
+        often the page is laid out; any other chunk each time."""
+        found = self._texts.get(id(chunk))
+        if found is None or found[0] is not chunk:
+            return len(chunk.encode("utf-8"))
+        size = found[1]
+        if not size:
+            size.append(len(chunk.encode("utf-8")))
+        return size[0]
+
     def _entry(self, item: object) -> tuple[object, str, list[int]]:
         found = self._made.get(id(item))
         if found is None:
@@ -447,6 +460,7 @@ class _Rendered:
                 except Exception:  # as render() does: re-raised, its traceback at the template
                     environment.handle_exception()
             found = self._made[id(item)] = (item, text, [])
+            self._texts[id(text)] = (text, found[2])
         return found
 
     def _load(self) -> Callable[[object], str]:
@@ -569,18 +583,28 @@ class Renderer:
         with self._reported():
             return self.environment.get_template(name).render(context)
 
-    def _render_within(self, name: str, context: Mapping[str, Any], limit: int) -> str | None:
+    def _render_within(
+        self, name: str, context: Mapping[str, Any], limit: int, items: _Rendered
+    ) -> str | None:
         """What `_render` gives when it is at most `limit` UTF-8 bytes; None as soon as the text
-        made so far is longer (the rest of the page, and the entries on it, are never made)."""
+        made so far is longer (the rest of the page, and the entries on it, are never made).
+        `items` is what the page calls for its entries (it knows their sizes)."""
         size = 0
         chunks: list[str] = []
         with self._reported():
             for chunk in self.environment.get_template(name).generate(context):
-                size += len(chunk.encode("utf-8"))
+                size += items.chunk_size(chunk)
                 if size > limit:
                     return None
                 chunks.append(chunk)
         return "".join(chunks)
+
+    def _render_size(self, name: str, context: Mapping[str, Any], items: _Rendered) -> int:
+        """The UTF-8 bytes of what `_render` gives, the page itself never joined (a page is
+        measured a few times while it is split; `items` knows its entries' sizes)."""
+        with self._reported():
+            chunks = self.environment.get_template(name).generate(context)
+            return sum(map(items.chunk_size, chunks))
 
     def _each(self, name: str, macro: str, context: Mapping[str, Any]) -> _Rendered:
         """Macro `macro` of template `name` (made with `context`) for one item at a time, each
@@ -792,14 +816,14 @@ class Renderer:
                 data=Link(text=data.name, href=layout.link(source, data)),
             )
 
-        def text(
+        def context(
             start: int,
             end: int,
             page: PageNav,
             note: More | None,
             bounds: Sequence[tuple[int, int]] | None,
-        ) -> str:
-            context = self._day_context(
+        ) -> dict[str, Any]:
+            return self._day_context(
                 day,
                 views[start:end],
                 page=page,
@@ -810,13 +834,12 @@ class Renderer:
                 contents=arranged.contents(day, page.number, bounds),
                 entry=entry,
             )
-            return self._render(DAY_TEMPLATE, context)
 
         # Measure with upper bounds (page count and hidden count as wide as `total`, links to
         # the farthest page), so the final page, with its real numbers, is never larger.
         def size(number: int, start: int, end: int) -> int:
-            probe = text(start, end, page_nav(number, max(total, 2)), more(0), None)
-            return len(probe.encode("utf-8"))
+            probe = context(start, end, page_nav(number, max(total, 2)), more(0), None)
+            return self._render_size(DAY_TEMPLATE, probe, entry)
 
         def estimate(start: int, high: int, first_size: int) -> int | None:
             """Where the page reaches the limit if it grows by each entry's text (as the
@@ -848,9 +871,8 @@ class Renderer:
         pages: dict[PurePosixPath, str] = {}
         for number, (first, end) in enumerate(bounds, 1):
             note = more(end) if number == 1 else None
-            pages[layout.day_page(slug, when, number)] = text(
-                first, end, page_nav(number, len(bounds)), note, bounds
-            )
+            page = context(first, end, page_nav(number, len(bounds)), note, bounds)
+            pages[layout.day_page(slug, when, number)] = self._render(DAY_TEMPLATE, page)
         return pages
 
     # --- archives ---
@@ -964,10 +986,10 @@ class Renderer:
     def weekly(self, week: Week) -> str:
         """The week's digest page (`layout.weekly`).
 
-        A page stays under `MAX_PAGE_BYTES`: when the full page would not (or the abstracts
-        alone pass that size), the abstracts are left out, and when that is still too much,
-        each topic shows only its first papers (as many as fit) and says how many more are on
-        the day pages.
+        A page stays under `MAX_PAGE_BYTES`: when the full page would not (or the papers'
+        abstracts, titles and authors alone pass that size), the abstracts are left out, and
+        when that is still too much, each topic shows only its first papers (as many as fit)
+        and says how many more are on the day pages.
         """
         key = week.summary.key
         source = layout.weekly(week.slug, *key)
@@ -1052,15 +1074,18 @@ class Renderer:
                 "paper": entries[abstracts],
             }
 
-        # Abstracts whose text alone passes the limit cannot fit: the page is not tried with them.
+        # When the abstracts, titles and authors alone pass the limit, no page with the
+        # abstracts fits: it is not tried.
         tries = (False,) if _abstracts_exceed(views, MAX_PAGE_BYTES) else (True, False)
         for abstracts in tries:
-            page = self._render_within(WEEKLY_TEMPLATE, context(abstracts, None), MAX_PAGE_BYTES)
+            page = self._render_within(
+                WEEKLY_TEMPLATE, context(abstracts, None), MAX_PAGE_BYTES, entries[abstracts]
+            )
             if page is not None:
                 return page
 
         def size(cap: int) -> int:
-            return len(self._render(WEEKLY_TEMPLATE, context(False, cap)).encode("utf-8"))
+            return self._render_size(WEEKLY_TEMPLATE, context(False, cap), entries[False])
 
         longest = max(len(group.papers) for group in week.groups)
 
@@ -1211,13 +1236,16 @@ class _Arrangement:
 
 
 def _abstracts_exceed(groups: Sequence[Sequence[WeeklyPaper]], limit: int) -> bool:
-    """True when the papers' abstracts, as shown (`clean`: one line, nothing dropped that shows;
-    escaping only lengthens them), hold more than `limit` characters, so more UTF-8 bytes:
-    no digest showing them fits. Counted until the limit is passed (a few hundred papers)."""
+    """True when the papers' abstracts, titles and authors shown, as `clean` gives them (one
+    line, nothing dropped that shows; escaping only lengthens them), hold more than `limit`
+    characters, so more UTF-8 bytes: no digest showing them with the abstracts fits. Counted
+    until the limit is passed (a few hundred papers)."""
     total = 0
     for papers in groups:
         for paper in papers:
-            total += len(clean(paper.view.abstract))
+            view = paper.view
+            total += len(clean(view.abstract)) + len(clean(view.title))
+            total += sum(len(clean(author)) for author in view.authors)
             if total > limit:
                 return True
     return False

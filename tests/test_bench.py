@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.__main__ import ROOT, main
+from bench.__main__ import ROOT, main, markdown
 
 
 def test_the_smallest_benchmark_runs_and_counts_requests_at_the_local_server(
@@ -26,3 +26,6 @@ def test_the_smallest_benchmark_runs_and_counts_requests_at_the_local_server(
     assert daily.result.startswith("1 (3 s")
     assert daily.holds and per_paper.holds and backfill.holds
     assert (benchmarks.read_bytes() if benchmarks.exists() else None) == before
+    text = markdown(rows, 12.0, (1.05, 1.1))
+    assert "(10,000,000 additions) took 1.05 s of CPU before the measurements and 1.10 s" in text
+    assert sum(line.startswith("| ") for line in text.splitlines()) == 1 + len(rows)

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]
 
 from bot import layout
+from bot import render as rendering
 from bot.errors import ConfigError, StoreError
 from bot.match import Matcher, keyword_spans
 from bot.models import DayList, Entry, Hit, Paper, Rules, Topic
@@ -336,6 +337,24 @@ def test_journal_ref_and_doi_show_when_present() -> None:
         "arXiv:2504.00002 · cs.LG · PDF",
         "A. Author",
     ]
+
+
+def test_pages_are_measured_in_utf8_bytes_without_being_joined(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Measured chunk by chunk (an entry's size counted once), a day splits as it does when
+    each page is joined and encoded to be measured; non-ASCII text counts in bytes."""
+    monkeypatch.setattr(rendering, "MAX_PAGE_BYTES", 12_000)
+    day = day_of(60, abstract="Ünïcödé 🚀 " * 40)
+    pages = Renderer(RenderOptions()).day_pages(day)
+    assert len(pages) > 3
+    assert all(len(text.encode()) <= 12_000 for text in pages.values())
+
+    def joined(self: Renderer, name: str, context: dict[str, object], *_: object) -> int:
+        return len(self._render(name, context).encode("utf-8"))
+
+    monkeypatch.setattr(Renderer, "_render_size", joined)
+    assert Renderer(RenderOptions()).day_pages(day) == pages
 
 
 def test_a_day_without_entries_still_renders() -> None:

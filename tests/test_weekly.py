@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -330,9 +331,9 @@ def test_abstracts_too_long_for_a_page_on_their_own_are_not_tried(
     tried: list[bool] = []
     original = Renderer._render_within
 
-    def recording(self: Renderer, name: str, context: dict[str, object], limit: int) -> str | None:
+    def recording(self: Renderer, name: str, context: dict[str, object], *rest: Any) -> str | None:
         tried.append(bool(context["abstracts"]))
-        return original(self, name, context, limit)
+        return original(self, name, context, *rest)
 
     monkeypatch.setattr(Renderer, "_render_within", recording)
     page = Renderer(RenderOptions()).weekly(week)
