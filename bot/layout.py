@@ -81,7 +81,12 @@ def id_index(slug: str, year: int) -> PurePosixPath:
 
 def weekly(slug: str, year: int, week: int) -> PurePosixPath:
     """The digest of ISO week `week` of ISO year `year` (2026-12-28 is in 2026-W53)."""
-    return list_dir(slug) / "weekly" / f"{year:04d}-W{week:02d}.md"
+    return weekly_dir(slug) / f"{year:04d}-W{week:02d}.md"
+
+
+def weekly_dir(slug: str) -> PurePosixPath:
+    """The folder of the list's weekly digests."""
+    return list_dir(slug) / "weekly"
 
 
 def feed(slug: str) -> PurePosixPath:

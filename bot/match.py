@@ -362,37 +362,23 @@ class _Compiled:
 class Matcher:
     """A list's rules compiled once; `match` says whether and why a paper is on the list."""
 
-    __slots__ = (
-        "_archives",
-        "_authors",
-        "_categories",
-        "_checks",
-        "_decided",
-        "_exclude",
-    )
+    __slots__ = ("_authors", "_categories", "_checks", "_decided", "_exclude")
 
     def __init__(self, rules: Rules) -> None:
         keywords: dict[str, _Compiled] = {}
         for keyword in rules.keywords:
             compiled = _Compiled.of(keyword)
             keywords.setdefault(compiled.label, compiled)
-        # One word or phrase (the usual keyword) is checked in `match` itself, saving a call.
-        self._checks = tuple(
-            (compiled, *compiled.patterns[0])
-            if len(compiled.patterns) == 1
-            else (compiled, "", None)
-            for compiled in keywords.values()
-        )
+        # Each keyword with the needle of its first item: every item must match, so a text
+        # without that needle is passed over in `match` without a call or a regex.
+        self._checks = tuple((compiled, compiled.patterns[0][0]) for compiled in keywords.values())
         self._exclude = tuple(_Compiled.of(keyword) for keyword in rules.exclude)
         self._authors = tuple(
             (author, words)
             for author in dict.fromkeys(rules.authors)
             if (words := _fold_name(author))
         )
-        # `category_allows` for all of them at once: a category is one of them, or in one.
-        wanted = [category.strip().casefold() for category in rules.categories]
-        self._categories = frozenset(wanted)
-        self._archives = tuple(f"{category}." for category in wanted)
+        self._categories = tuple(rules.categories)
         self._decided: dict[tuple[str, tuple[str, ...]], bool] = {}
         """Whether the categories allow a paper, by its primary and other categories."""
 
@@ -402,14 +388,14 @@ class Matcher:
         key = (paper.primary_category, paper.categories)
         allowed = self._decided.get(key)
         if allowed is None:  # a mix of categories seen first (papers share a few hundred)
-            allowed = any(map(self._wanted, (paper.primary_category, *paper.categories)))
+            allowed = any(
+                category_allows(wanted, category)
+                for wanted in self._categories
+                for category in (paper.primary_category, *paper.categories)
+            )
             if len(self._decided) < _DECIDED:
                 self._decided[key] = allowed
         return allowed
-
-    def _wanted(self, category: str) -> bool:
-        folded = category.strip().casefold()
-        return folded in self._categories or folded.startswith(self._archives)
 
     def match(self, paper: Paper) -> tuple[Hit, ...] | None:
         """The hits (keywords in config order, then followed authors), or None if off the list."""
@@ -419,17 +405,10 @@ class Matcher:
         abstract = normalize_text(paper.abstract)
         both = f"{title}\n{abstract}"  # one scan per needle; a needle (a word) never spans "\n"
         hits: list[Hit] = []
-        for compiled, needle, pattern in self._checks:
-            if pattern is None:  # an all-of keyword
-                places = compiled.hits(title, abstract)
-            elif needle not in both:
+        for compiled, needle in self._checks:
+            if needle not in both:
                 continue  # most keywords, for most papers: no regex run at all
-            else:
-                places = _PLACES[
-                    needle in title and pattern.search(title) is not None,
-                    needle in abstract and pattern.search(abstract) is not None,
-                ]
-            if places:
+            if places := compiled.hits(title, abstract):
                 hits.append(Hit(compiled.label, places))
         followed: list[Hit] = []
         if self._authors:

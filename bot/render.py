@@ -418,10 +418,11 @@ class _Rendered:
         self._macro_name = macro
         self._context = context
         self._macro: Callable[[object], str] | None = None
-        self._made: dict[int, tuple[object, str, list[int]]] = {}
-        """The item, its text, and (once asked) the text's UTF-8 size."""
-        self._texts: dict[int, tuple[str, list[int]]] = {}
-        """The text and its size again, by id() of the text (a page yields it as one chunk)."""
+        self._made: dict[int, tuple[object, str]] = {}
+        """The item and its text, by id() of the item."""
+        self._sizes: dict[int, tuple[str, int | None]] = {}
+        """Each text made and (once measured) its UTF-8 size, by id() of the text: a page
+        yields an item's text as one chunk, the same object each time it is laid out."""
 
     def __call__(self, item: object) -> str:
         return self._entry(item)[1]
@@ -433,23 +434,20 @@ class _Rendered:
 
     def size(self, item: object) -> int:
         """The UTF-8 bytes of the item's text."""
-        _, text, size = self._entry(item)
-        if not size:
-            size.append(len(text.encode("utf-8")))
-        return size[0]
+        return self.chunk_size(self._entry(item)[1])
 
     def chunk_size(self, chunk: str) -> int:
         """The UTF-8 bytes of a chunk of a page: an item's text is measured once, however
         often the page is laid out; any other chunk each time."""
-        found = self._texts.get(id(chunk))
-        if found is None or found[0] is not chunk:
-            return len(chunk.encode("utf-8"))
-        size = found[1]
-        if not size:
-            size.append(len(chunk.encode("utf-8")))
-        return size[0]
+        found = self._sizes.get(id(chunk))
+        if found is not None and found[0] is chunk and found[1] is not None:
+            return found[1]
+        size = len(chunk.encode("utf-8"))
+        if found is not None and found[0] is chunk:
+            self._sizes[id(chunk)] = (chunk, size)
+        return size
 
-    def _entry(self, item: object) -> tuple[object, str, list[int]]:
+    def _entry(self, item: object) -> tuple[object, str]:
         found = self._made.get(id(item))
         if found is None:
             environment = self._renderer.environment
@@ -459,8 +457,8 @@ class _Rendered:
                     text = macro(item)
                 except Exception:  # as render() does: re-raised, its traceback at the template
                     environment.handle_exception()
-            found = self._made[id(item)] = (item, text, [])
-            self._texts[id(text)] = (text, found[2])
+            found = self._made[id(item)] = (item, text)
+            self._sizes[id(text)] = (text, None)
         return found
 
     def _load(self) -> Callable[[object], str]:

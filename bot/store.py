@@ -186,8 +186,7 @@ def _leaf(value: object, newline: str) -> str | None:
     if type(value) is int:
         return repr(value)
     if isinstance(value, list | tuple) and all(type(item) is str for item in value):
-        inner = newline + "  "
-        return f"[{inner}{(',' + inner).join(map(_string, value))}{newline}]" if value else "[]"
+        return _strings(value, newline)
     if isinstance(value, bool | float) or value == {}:
         return json.dumps(value)
     return None

@@ -64,20 +64,19 @@ def is_clean(text: str) -> bool:
     A printable string holds no character that `clean` drops (controls, bidi marks, lone
     surrogates are all unprintable) and no whitespace but the ASCII space.
     """
-    edges = not text.startswith(" ") and not text.endswith(" ")
-    return edges and "  " not in text and text.isprintable()
+    return _single_spaced(text) and text.isprintable()
+
+
+def _single_spaced(text: str) -> bool:
+    """No space at either end, and never two in a row."""
+    return not text.startswith(" ") and not text.endswith(" ") and "  " not in text
 
 
 def is_plain(text: str) -> bool:
     """True for letters and digits (any script, as `str.isalnum` says) in words one space
     apart: text that shows as it is in Markdown, so `md_inline` has nothing to escape. Found
     by scans in C (a regex took twice as long, and `md_inline` runs for every name)."""
-    return (
-        text.replace(" ", "").isalnum()
-        and "  " not in text
-        and not text.startswith(" ")
-        and not text.endswith(" ")
-    )
+    return text.replace(" ", "").isalnum() and _single_spaced(text)
 
 
 def clean(text: str) -> str:

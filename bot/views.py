@@ -323,12 +323,10 @@ def touched_weeks(
     """The weekly digests to rebuild (`_touched_periods`): the weeks of the `fresh` days
     (changed or with their page missing), weeks whose digest is missing, and the weeks either
     side of a week that may be new to them (their links, and the earlier one's "so far" mark)."""
-    first = min(history, default=None)
-    folder = layout.weekly(slug, *weekly.week_of(first)).parent if first else None
-    present = _names(store, folder) if folder else frozenset()
+    present = _names(store, layout.weekly_dir(slug))
 
     def missing(key: weekly.WeekKey) -> bool:
-        return f"{weekly.week_label(key)}.md" not in present  # as `layout.weekly` names it
+        return layout.weekly(slug, *key).name not in present
 
     return _touched_periods(history, weekly.week_of, fresh, missing, settled)
 

@@ -14,15 +14,10 @@ import bot.cli
 from bot.cli import main
 from bot.clock import FakeClock
 from tests.arxiv_server import ArxivServer, FeedEntry
+from tests.configs import LLM_LIST
 from tests.github_server import FAKE_TOKEN, GithubServer
 
-CONFIG = """\
-timezone: UTC
-arxiv: {timeout: 5, retries: 1, backoff: 0, delay: 0}
-lists:
-  - name: LLM Papers
-    keywords: [LLM]
-"""
+CONFIG = LLM_LIST
 
 
 @pytest.fixture

@@ -11,15 +11,10 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from tests.arxiv_server import ArxivServer, FeedEntry, error_feed, not_xml
+from tests.configs import LLM_LIST
 from tests.files import snapshot
 
-CONFIG = """\
-timezone: UTC
-arxiv: {timeout: 5, retries: 1, backoff: 0, delay: 0}
-lists:
-  - name: LLM Papers
-    keywords: [LLM]
-"""
+CONFIG = LLM_LIST
 
 
 def _entry(number: int, title: str) -> FeedEntry:

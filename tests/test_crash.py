@@ -35,20 +35,13 @@ from bot.cli import main
 from bot.clock import FakeClock
 from bot.render import END_MARKER, START_MARKER
 from tests.arxiv_server import ArxivServer, FeedEntry
+from tests.configs import LLM_LIST
 from tests.files import snapshot
 from tests.github_server import GithubServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CONFIG = """\
-timezone: UTC
-arxiv: {timeout: 5, retries: 1, backoff: 0, delay: 0}
-lists:
-  - name: LLM Papers
-    keywords: [LLM]
-  - name: Agents
-    keywords: [agent*]
-"""
+CONFIG = LLM_LIST + "  - name: Agents\n    keywords: [agent*]\n"
 
 README = "# My reading list\n\nMy own words, kept byte for byte.\n"
 

@@ -24,15 +24,10 @@ from bot.config import ListSettings
 from bot.render import Renderer
 from bot.store import Change
 from tests.arxiv_server import ArxivServer, FeedEntry
+from tests.configs import LLM_LIST
 from tests.files import snapshot
 
-CONFIG = """\
-timezone: UTC
-arxiv: {timeout: 5, retries: 1, backoff: 0, delay: 0}
-lists:
-  - name: LLM Papers
-    keywords: [LLM]
-"""
+CONFIG = LLM_LIST
 
 LISTS = Path("lists") / "llm-papers"
 

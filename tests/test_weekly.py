@@ -37,6 +37,7 @@ from bot.weekly import (
     week_start,
 )
 from tests.arxiv_server import ArxivServer, FeedEntry
+from tests.configs import LLM_LIST
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SLUG = "testing-papers"
@@ -346,13 +347,7 @@ def test_abstracts_too_long_for_a_page_on_their_own_are_not_tried(
 
 # --- wiring: runs write and rewrite digests ---------------------------------------------------
 
-CONFIG = """\
-timezone: UTC
-arxiv: {timeout: 5, retries: 1, backoff: 0, delay: 0}
-lists:
-  - name: LLM Papers
-    keywords: [LLM]
-"""
+CONFIG = LLM_LIST
 
 
 def _paper(number: int, when: datetime) -> FeedEntry:
