@@ -28,14 +28,7 @@ from bot.models import Entry, Hit, Paper
 from bot.render import Renderer, RenderOptions
 from bot.store import Store
 from tests.arxiv_server import ArxivServer, FeedEntry
-
-CONFIG = """\
-timezone: UTC
-arxiv: {timeout: 5, retries: 0, backoff: 0, delay: 0}
-lists:
-  - name: LLM Papers
-    keywords: [LLM]
-"""
+from tests.configs import LLM_LIST
 
 INDEX = Path("lists/llm-papers/2026/ids.txt")
 
@@ -58,7 +51,7 @@ def _run(root: Path, day: str) -> str:
 @pytest.fixture
 def root(tmp_path: Path, arxiv_server: ArxivServer) -> Path:
     """Two daily runs: the 18th lists papers 1-2, the 19th paper 3."""
-    (tmp_path / "config.yml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "config.yml").write_text(LLM_LIST, encoding="utf-8")
     arxiv_server.corpus = [_entry(1, 17), _entry(2, 17)]
     _run(tmp_path, "2026-11-18")
     arxiv_server.corpus += [_entry(3, 18)]
