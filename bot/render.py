@@ -56,6 +56,8 @@ after the day pages), at most: some 25 MB with their abstracts escaped."""
 _KEPT_MATCH_VIEWS = 1_000
 """Views of keyword hits a renderer keeps, at most (a list has a few keywords, each in one of
 three places)."""
+_FILTER_CACHE = 1 << 15
+"""Texts each filter of a renderer remembers (the most recently used)."""
 START_MARKER = "<!-- arxiv-bot:start -->"
 END_MARKER = "<!-- arxiv-bot:end -->"
 
@@ -400,10 +402,6 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         }
     )
     return environment
-
-
-_FILTER_CACHE = 1 << 15
-"""Texts each filter of a renderer remembers (the most recently used)."""
 
 
 class _Rendered:
