@@ -69,46 +69,50 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _folder(papers: Sequence[Paper]) -> Path:
-    """A config folder whose lists each hold, on an earlier day, a tenth of the papers."""
+@contextmanager
+def _folder(papers: Sequence[Paper]) -> Iterator[Path]:
+    """A config folder whose lists each hold, on an earlier day, a tenth of the papers (removed
+    on the way out, whatever happens inside)."""
     folder = Path(tempfile.mkdtemp(prefix="arxiv-bench-local-"))
-    (folder / "config.yml").write_text(CONFIG, encoding="utf-8")
-    config = load_config(folder / "config.yml")
-    store = Store(folder)
-    histories = {s.slug: index.load_history(store, s.slug) for s in config.lists}
-    data = []
-    for settings in config.lists:
-        history = histories[settings.slug]
-        day, _ = build_day(settings, config.rules_for(settings), SEEDED, papers[::10], history)
-        if day is not None:
-            history[SEEDED] = day
-            data.append(Change(layout.day_json(settings.slug, SEEDED), day_json(day)))
-    apply(store, data + index.index_changes(histories, data))
-    return folder
+    try:
+        (folder / "config.yml").write_text(CONFIG, encoding="utf-8")
+        config = load_config(folder / "config.yml")
+        store = Store(folder)
+        histories = {s.slug: index.load_history(store, s.slug) for s in config.lists}
+        data = []
+        for settings in config.lists:
+            history = histories[settings.slug]
+            day, _ = build_day(settings, config.rules_for(settings), SEEDED, papers[::10], history)
+            if day is not None:
+                history[SEEDED] = day
+                data.append(Change(layout.day_json(settings.slug, SEEDED), day_json(day)))
+        apply(store, data + index.index_changes(histories, data))
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def measure(count: int) -> dict[str, float]:
     end = datetime.combine(RUN_DATE + timedelta(days=1), datetime.min.time(), UTC)
     corpus = clone_corpus(count, end - timedelta(days=7), end, only=QUERY_CATEGORIES)
     pages = feed_pages(corpus)
-    folder = _folder([paper_of(entry) for entry in corpus])
-    config = load_config(folder / "config.yml")
-    renderer = Renderer(RenderOptions(title=config.title, max_authors=config.max_authors))
-    _warm_up(renderer)
 
     def fetch(_queries: Sequence[str], _window: Window) -> FetchReport:
         papers = [paper for page in pages for paper in parse_page(page)]
         return FetchReport(tuple(papers), len(pages), len(papers), 0)
 
-    gc.collect()
-    before = _resident_mb()
-    _reset_peak()
-    with timed(STAGES) as stages:
-        started, cpu = time.perf_counter(), time.process_time()
-        report = run(config, Store(folder), renderer, fetch, RUN_DATE, dry_run=True)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = _peak_mb()
-    shutil.rmtree(folder, ignore_errors=True)
+    with _folder([paper_of(entry) for entry in corpus]) as folder:
+        config = load_config(folder / "config.yml")
+        renderer = Renderer(RenderOptions(title=config.title, max_authors=config.max_authors))
+        _warm_up(renderer)
+        gc.collect()
+        before = _resident_mb()
+        _reset_peak()
+        with timed(STAGES) as stages:
+            started, cpu = time.perf_counter(), time.process_time()
+            report = run(config, Store(folder), renderer, fetch, RUN_DATE, dry_run=True)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        peak = _peak_mb()
     return {
         "papers": report.fetched,
         "listed": sum(outcome.new for outcome in report.lists),
@@ -162,14 +166,14 @@ def _warm_up(renderer: Renderer) -> None:
     """Compile the templates and the keyword patterns once, as any run does before its work."""
     end = datetime(2026, 11, 1, tzinfo=UTC)
     corpus = clone_corpus(50, end - timedelta(days=7), end, only=QUERY_CATEGORIES)
-    folder = _folder([])
-    config = load_config(folder / "config.yml")
     papers = tuple(paper for page in feed_pages(corpus) for paper in parse_page(page))
 
     def fetch(_queries: Sequence[str], _window: Window) -> FetchReport:
         return FetchReport(papers, 1, len(papers), 0)
 
-    run(config, Store(folder), renderer, fetch, date(2026, 11, 1), dry_run=True)
+    with _folder([]) as folder:
+        config = load_config(folder / "config.yml")
+        run(config, Store(folder), renderer, fetch, date(2026, 11, 1), dry_run=True)
 
 
 if __name__ == "__main__":
