@@ -26,10 +26,8 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
@@ -40,7 +38,7 @@ import arxiv  # type: ignore[import-untyped]
 from rich.console import Console
 from rich.table import Table
 
-from bench.corpus import CONFIG, QUERY_CATEGORIES, clone_corpus, paper_of
+from bench.corpus import CONFIG, QUERY_CATEGORIES, clone_corpus, config_folder, paper_of
 from bench.local import timed
 from bot import index, layout, views
 from bot.backfill import backfill
@@ -102,16 +100,6 @@ class Row:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _folder(name: str) -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix=f"arxiv-bench-{name}-"))
-    try:
-        (path / "config.yml").write_text(CONFIG, encoding="utf-8")
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def _config(folder: Path) -> Config:
     return load_config(folder / "config.yml")
 
@@ -142,7 +130,7 @@ def daily_requests(scale: Scale) -> list[Row]:
     """Our one query chain against one capped query per keyword and one request per paper."""
     end = datetime.combine(RUN_DATE + timedelta(days=1), datetime.min.time(), UTC)
     corpus = clone_corpus(scale.week_papers, end - timedelta(days=7), end)
-    with _folder("daily") as folder, ArxivServer() as server:
+    with config_folder("daily") as folder, ArxivServer() as server:
         server.corpus = corpus
         config = _config(folder)
         source = ArxivSource(config.arxiv, endpoint=server.url, clock=SystemClock())
@@ -280,7 +268,7 @@ def history_startup(scale: Scale, cache: Path) -> list[Row]:
         return FetchReport(papers, 1, len(papers), 0)
 
     folder, stored = _history(scale, cache)
-    with _folder("empty") as empty:
+    with config_folder("empty") as empty:
         for stale in folder.glob("lists/*/*/ids.txt"):
             stale.unlink()
         started = time.perf_counter()
@@ -433,7 +421,7 @@ def backfill_month(scale: Scale) -> list[Row]:
     for papers in scale.month_papers:
         start = datetime(2026, 10, 27, tzinfo=UTC)
         corpus = clone_corpus(papers * 40 // 30, start, start + timedelta(days=40), prefix="7")
-        with _folder("backfill") as folder, ArxivServer() as server:
+        with config_folder("backfill") as folder, ArxivServer() as server:
             server.corpus = corpus
             config = _config(folder)
             source = ArxivSource(config.arxiv, endpoint=server.url, clock=SystemClock())

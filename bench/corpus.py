@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cache
+from pathlib import Path
 
 from bot.models import Paper
 from tests.arxiv_server import FIXTURES, Feed, FeedEntry, entries_from_fixture
@@ -55,6 +59,19 @@ lists:
                autonomous driving, SLAM, planning, safety, simulation]
 """
 """3 lists, 30 keywords: the config every measurement uses."""
+
+
+@contextmanager
+def config_folder(name: str) -> Iterator[Path]:
+    """A temporary folder holding `CONFIG` as its config.yml, removed on the way out whatever
+    happens inside (`arxiv-bench-NAME-*` in the temporary folder while it lasts)."""
+    path = Path(tempfile.mkdtemp(prefix=f"arxiv-bench-{name}-"))
+    try:
+        (path / "config.yml").write_text(CONFIG, encoding="utf-8")
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
 
 QUERY_CATEGORIES = frozenset({"cs.CL", "cs.AI", "cs.LG", "cs.SE", "cs.RO", "eess.SY"})
 """The categories the config's one query asks for."""

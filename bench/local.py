@@ -13,9 +13,7 @@ import gc
 import json
 import logging
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -23,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import CONFIG, QUERY_CATEGORIES, clone_corpus, feed_pages, paper_of
+from bench.corpus import QUERY_CATEGORIES, clone_corpus, config_folder, feed_pages, paper_of
 from bot import index, layout, runner, views
 from bot.config import load_config
 from bot.models import Paper, Window
@@ -73,9 +71,7 @@ def _peak_mb() -> float:
 def _folder(papers: Sequence[Paper]) -> Iterator[Path]:
     """A config folder whose lists each hold, on an earlier day, a tenth of the papers (removed
     on the way out, whatever happens inside)."""
-    folder = Path(tempfile.mkdtemp(prefix="arxiv-bench-local-"))
-    try:
-        (folder / "config.yml").write_text(CONFIG, encoding="utf-8")
+    with config_folder("local") as folder:
         config = load_config(folder / "config.yml")
         store = Store(folder)
         histories = {s.slug: index.load_history(store, s.slug) for s in config.lists}
@@ -88,8 +84,6 @@ def _folder(papers: Sequence[Paper]) -> Iterator[Path]:
                 data.append(Change(layout.day_json(settings.slug, SEEDED), day_json(day)))
         apply(store, data + index.index_changes(histories, data))
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def measure(count: int) -> dict[str, float]:
