@@ -20,7 +20,7 @@ from bot.models import DayList, Hit, Paper, Rules, RunState, Window
 from bot.query import build_queries
 from bot.rank import rank
 from bot.render import Renderer
-from bot.source import FetchReport
+from bot.source import FetchReport, one_line
 from bot.store import Change, Store, apply, day_json, pending, state_json
 from bot.window import plan
 
@@ -88,7 +88,12 @@ def build_day(
             hits = matcher.match(entry.paper)
             if hits is not None:
                 found[entry.paper.id] = (entry.paper, hits)
-    kept = [match for paper_id, match in found.items() if paper_id not in elsewhere]
+    # Matching reads arXiv's text as sent; the papers kept get it on one line, as stored.
+    kept = [
+        (one_line(paper), hits)
+        for paper_id, (paper, hits) in found.items()
+        if paper_id not in elsewhere
+    ]
     new = sum(1 for paper, _ in kept if paper.id not in already)
     outcome = ListOutcome(settings.slug, settings.name, matched, new, len(kept))
     if not kept:

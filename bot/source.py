@@ -19,14 +19,17 @@ of the results. So its own retries and delay are switched off and it is wrapped:
   results within one minute cannot be asked for and fail clearly.
 
 `arxiv.Result` (mutable, compared by version) never leaves this module: papers come out as
-`bot.models.Paper`, one per version-less id, the highest version seen.
+`bot.models.Paper`, one per version-less id, the highest version seen. Their title, abstract,
+comment, journal_ref and doi may be as arXiv sent them (hard line breaks and all): matching
+reads text blind to whitespace, and most fetched papers are on no list, so only the papers a
+list keeps are made `one_line` (by `bot.runner.build_day`), as the bot stores and shows them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, cast
@@ -50,6 +53,7 @@ __all__ = [
     "ArxivSource",
     "FetchReport",
     "endpoint_from_env",
+    "one_line",
     "pacing_delay",
     "papers_of",
     "parse_feed",
@@ -189,8 +193,31 @@ _LONG = 200
 
 
 def _optional(value: str | None) -> str | None:
+    """`_text` of the value, None for none or a blank one (the value itself when on one line)."""
+    if value is None:
+        return None
     text = _text(value)
     return text or None
+
+
+def one_line(paper: Paper) -> Paper:
+    """The paper with its text as the bot keeps it: title, abstract, comment, journal_ref and
+    doi each on one line (whitespace runs one space, trimmed; a blank optional field None).
+    The paper itself when it is so already, as arXiv's text mostly is."""
+    title, abstract = _text(paper.title), _text(paper.abstract)
+    comment, journal_ref = _optional(paper.comment), _optional(paper.journal_ref)
+    doi = _optional(paper.doi)
+    if (
+        title is paper.title
+        and abstract is paper.abstract
+        and comment is paper.comment
+        and journal_ref is paper.journal_ref
+        and doi is paper.doi
+    ):
+        return paper
+    return replace(
+        paper, title=title, abstract=abstract, comment=comment, journal_ref=journal_ref, doi=doi
+    )
 
 
 def to_paper(result: Any) -> Paper:
@@ -745,7 +772,8 @@ def parse_feed(body: bytes) -> Any:
 
 def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
     """The papers of a checked feed, one pass over its entries: what `to_paper` makes of the
-    package's Results, entries without an id or dates left out as the package leaves them."""
+    package's Results (bar `one_line`: their text is as arXiv sent it), entries without an id
+    or dates left out as the package leaves them."""
     papers: list[Paper] = []
     kinds = _KINDS.get
     for entry in root.iterchildren(_ENTRY):
@@ -781,20 +809,22 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
             log.warning("arXiv sent an entry without its id or dates: %r left out", entry_id)
             continue
         paper_id, version = strip_version(entry_id)
+        # The fields by position, in Paper's order: twelve keywords would double the call's
+        # cost, paid for every entry of every page.
         papers.append(
             Paper(
-                id=paper_id,
-                version=version,
-                title=_text(found.get("title")),
-                authors=_names(names),
-                abstract=_text(found.get("summary")),
-                primary_category=primary or (categories[0] if categories else ""),
-                categories=tuple(categories),
-                published=published,
-                updated=updated,
-                comment=_optional(found.get("comment")),
-                journal_ref=_optional(found.get("journal_ref")),
-                doi=_optional(found.get("doi")),
+                paper_id,
+                version,
+                found.get("title") or "",  # title
+                _names(names),  # authors
+                found.get("summary") or "",  # abstract
+                primary or (categories[0] if categories else ""),  # primary_category
+                tuple(categories),
+                published,
+                updated,
+                found.get("comment"),
+                found.get("journal_ref"),
+                found.get("doi"),
             )
         )
     return papers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -175,6 +176,48 @@ def test_a_long_outage_is_capped_and_the_summary_says_so(
     code, output = _invoke("run", "--config", str(config), "--date", "2026-11-20")
     assert code == 0, output
     assert "The window was cut to max_lookback_days" in output
+
+
+def test_a_hard_wrapped_paper_is_matched_across_its_breaks_and_stored_on_one_line(
+    arxiv_server: ArxivServer, tmp_path: Path
+) -> None:
+    """Matching reads arXiv's text as sent; the day file holds a kept paper's text on one line
+    (a blank comment as null), as it holds the text arXiv sent on one line already."""
+    config = _setup(tmp_path, arxiv_server, CONFIG.replace("[LLM]", "[LLM, language model]"))
+    wrapped = _entry(3, "  Large language\n   model agents ")
+    wrapped.summary = "We study\n  language models\tthat act.\n"
+    wrapped.comment = " \n "
+    wrapped.journal_ref = "J. Agents\n 12 (2026)"
+    arxiv_server.corpus = [wrapped, _entry(1, "LLMs at scale")]
+    code, output = _invoke("run", "--config", str(config), "--date", "2026-11-20")
+    assert code == 0, output
+    day = tmp_path / "lists" / "llm-papers" / "2026" / "2026-11-20.json"
+    stored = {
+        paper["id"]: (
+            paper["title"],
+            paper["abstract"],
+            paper["comment"],
+            paper["journal_ref"],
+            paper["matched"],
+        )
+        for paper in json.loads(day.read_text(encoding="utf-8"))["papers"]
+    }
+    assert stored == {
+        "2611.00003": (
+            "Large language model agents",
+            "We study language models that act.",
+            None,
+            "J. Agents 12 (2026)",
+            [{"keyword": "language model", "where": ["title", "abstract"]}],
+        ),
+        "2611.00001": (
+            "LLMs at scale",
+            "An abstract.",
+            None,
+            None,
+            [{"keyword": "LLM", "where": ["title"]}],
+        ),
+    }
 
 
 def test_python_dash_m_bot_is_the_same_command() -> None:

@@ -26,6 +26,7 @@ from bot.source import (
     ArxivSource,
     FetchReport,
     endpoint_from_env,
+    one_line,
     pacing_delay,
     papers_of,
     parse_retry_after,
@@ -143,7 +144,7 @@ def test_our_single_pass_reads_every_recorded_feed_as_the_package_does(name: str
     body = (FIXTURES / name).read_bytes()
     root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False))
     expected = [to_paper(result) for result in arxiv._feed.parse(body).results]
-    assert papers_of(root, logging.getLogger("test")) == expected
+    assert [one_line(paper) for paper in papers_of(root, logging.getLogger("test"))] == expected
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -259,8 +260,11 @@ def test_recorded_pages_are_fetched_in_order_and_paced(harness: Harness) -> None
     }
 
 
-def test_papers_come_out_newest_first_with_clean_text_and_utc_times(harness: Harness) -> None:
-    """The 100 recorded entries become 100 papers; absent fields are None, as SOURCES.md counts."""
+def test_papers_come_out_newest_first_with_utc_times_and_their_text_made_one_line_on_demand(
+    harness: Harness,
+) -> None:
+    """The 100 recorded entries become 100 papers; absent fields are None, as SOURCES.md counts;
+    the text comes as arXiv sent it, line breaks and all, until `one_line` tidies it."""
     harness.server.serve_file(S0_M100, total_results=100)
     harness.page_size = 100
     papers = harness.fetch().papers
@@ -269,7 +273,8 @@ def test_papers_come_out_newest_first_with_clean_text_and_utc_times(harness: Har
     assert sum(p.journal_ref is not None for p in papers) == 18
     assert sum(p.comment is not None for p in papers) == 97
     assert [p.published for p in papers] == sorted((p.published for p in papers), reverse=True)
-    for paper in papers:
+    assert sum("\n" in p.abstract for p in papers) == 11
+    for paper in map(one_line, papers):
         assert paper.published.tzinfo == UTC
         assert paper.updated.tzinfo == UTC
         for text in (paper.title, paper.abstract, *paper.authors):
@@ -289,7 +294,7 @@ def test_a_legacy_hard_wrapped_abstract_becomes_one_line(harness: Harness) -> No
     """Hard newlines and the leading indent of old-format abstracts are made single spaces."""
     harness.server.serve_file(LEGACY, total_results=2)
     harness.page_size = 2
-    survey, quantum = harness.fetch().papers
+    survey, quantum = map(one_line, harness.fetch().papers)
     assert survey.abstract == (
         "In this paper, we survey recent advances in Reinforcement Learning (RL) for reasoning "
         "with Large Language Models (LLMs). RL has achieved remarkable success in advancing the "
@@ -359,12 +364,13 @@ def test_only_papers_published_inside_the_window_are_kept(harness: Harness) -> N
 
 
 def test_empty_comments_become_none(harness: Harness) -> None:
-    """A blank comment, journal reference or DOI is absent, not an empty string."""
+    """A blank comment, journal reference or DOI is absent (in the paper made one line, as the
+    bot keeps it), not an empty string."""
     published = datetime(2026, 1, 2, 10, tzinfo=UTC)
     harness.server.corpus = [
         FeedEntry("2601.00002", published, comment="  ", journal_ref="", doi=" \n")
     ]
-    (paper,) = harness.fetch(["cat:cs.CL"]).papers
+    (paper,) = map(one_line, harness.fetch(["cat:cs.CL"]).papers)
     assert (paper.comment, paper.journal_ref, paper.doi) == (None, None, None)
 
 
