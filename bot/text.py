@@ -16,7 +16,6 @@ invisible WORD JOINER, so the visible text stays exactly arXiv's.
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -64,7 +63,21 @@ def is_clean(text: str) -> bool:
     A printable string holds no character that `clean` drops (controls, bidi marks, lone
     surrogates are all unprintable) and no whitespace but the ASCII space.
     """
-    return _single_spaced(text) and text.isprintable()
+    return _single_spaced(text) and _printable(text)
+
+
+_ASCII_UNPRINTABLE = bytes([*range(0x20), 0x7F])
+_LONG = 200
+"""Characters from which a text counts as long (an abstract, not a title or a name)."""
+
+
+def _printable(text: str) -> bool:
+    """`text.isprintable()`; for a long ASCII text (most abstracts), found by deleting its
+    unprintable bytes in C, some three times faster than looking up each character."""
+    if len(text) > _LONG and text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_UNPRINTABLE)) == len(data)
+    return text.isprintable()
 
 
 def _single_spaced(text: str) -> bool:
@@ -130,9 +143,26 @@ def html_text(text: str) -> str:
     return _escape_html(inert(clean(text)))
 
 
+_HTML_ESCAPES = (
+    ("&", "&amp;"),  # first, so that no entity put in is escaped again
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("'", "&#x27;"),
+    ("$", "&#36;"),
+)
+"""What `html.escape(text, quote=True)` replaces, in its order, and then `$`."""
+
+
 def _escape_html(text: str) -> str:
-    """Character by character, so that escaping pieces and joining them escapes the whole."""
-    return html.escape(text, quote=True).replace("$", "&#36;")
+    """Character by character, so that escaping pieces and joining them escapes the whole:
+    `html.escape(text, quote=True)` with `$` as `&#36;`, each replace made only for a character
+    the text holds (an abstract holds few of them, and a search costs far less than a replace
+    that finds nothing)."""
+    for char, entity in _HTML_ESCAPES:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
 
 
 def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -5,6 +5,7 @@ Every check renders with cmarkgfm, GitHub's own parser, and compares what a read
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from bot.match import keyword_spans
 from bot.text import (
+    _DROPPED,
     WORD_JOINER,
     clean,
     code_span,
@@ -21,6 +23,7 @@ from bot.text import (
     html_marked,
     html_text,
     inert,
+    is_clean,
     is_plain,
     md_inline,
 )
@@ -121,6 +124,34 @@ def test_html_text_escapes_markup_quotes_and_dollars() -> None:
     assert html_text("a < b & \"c\" 'd' $x$\n\nnext") == (
         "a &lt; b &amp; &quot;c&quot; &#x27;d&#x27; &#36;x&#36; next"
     )
+
+
+LONG_ASCII = ("lorem ipsum " * 30).strip()
+"""An abstract's length of clean ASCII text."""
+
+
+@given(
+    hostile_text
+    | st.builds(
+        lambda at, char: LONG_ASCII[:at] + char + LONG_ASCII[at:],
+        st.integers(0, len(LONG_ASCII)),
+        st.sampled_from(["", "\x00", "\x1f", "\x7f", "\t", " ", "~", "\x85"]),
+    )
+)
+def test_is_clean_says_whether_clean_would_change_the_text(text: str) -> None:
+    """`is_clean` (its own scans for long ASCII text) never says so of a text that cleaning in
+    full would change, and for ASCII text it says so of every other one."""
+    unchanged = " ".join(_DROPPED.sub("", text).split()) == text
+    assert is_clean(text) <= unchanged
+    if text.isascii():
+        assert is_clean(text) == unchanged
+
+
+@given(hostile_text)
+def test_html_text_escapes_as_the_standard_library_does_with_dollars_too(text: str) -> None:
+    """`html_text` is `html.escape` (quotes included) of the shown text, with `$` as `&#36;`."""
+    shown = inert(clean(text))
+    assert html_text(text) == html.escape(shown, quote=True).replace("$", "&#36;")
 
 
 def test_no_dollar_reaches_github_math() -> None:
