@@ -422,8 +422,12 @@ class _Rendered:
         """Each text made and (once measured) its UTF-8 size, by id() of the text: a page
         yields an item's text as one chunk, the same object each time it is laid out."""
 
-    def __call__(self, item: object) -> str:
-        return self._entry(item)[1]
+        def text(item: object) -> str:
+            return self._entry(item)[1]
+
+        self.text = text
+        """What a page calls for an item's text: a plain function, which Jinja calls at half
+        the cost of a callable object (on which it looks up a marker through `__call__`)."""
 
     @property
     def used(self) -> bool:
@@ -440,7 +444,7 @@ class _Rendered:
         found = self._sizes.get(id(chunk))
         if found is not None and found[0] is chunk and found[1] is not None:
             return found[1]
-        size = len(chunk.encode("utf-8"))
+        size = len(chunk) if chunk.isascii() else len(chunk.encode("utf-8"))
         if found is not None and found[0] is chunk:
             self._sizes[id(chunk)] = (chunk, size)
         return size
@@ -704,7 +708,7 @@ class Renderer:
         following: date | None,
         parts: Sequence[SectionView] = (),
         contents: Sequence[ContentsItem] = (),
-        entry: Callable[[object], str],
+        entry: _Rendered,
     ) -> dict[str, Any]:
         source = layout.day_page(day.slug, day.date, page.number)
         categories = ", ".join(day.rules.categories) or "any"
@@ -753,7 +757,7 @@ class Renderer:
             "contents": tuple(contents),
             "more": more,
             "abstracts_open": self.options.abstracts == "open",
-            "entry": entry,
+            "entry": entry.text,
         }
 
     def day_pages(
@@ -1067,7 +1071,7 @@ class Renderer:
                 "groups": groups,
                 "abstracts": abstracts,
                 "abstracts_open": opened,
-                "paper": entries[abstracts],
+                "paper": entries[abstracts].text,
             }
 
         # When the abstracts, titles and authors alone pass the limit, no page with the
