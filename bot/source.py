@@ -751,10 +751,11 @@ _KINDS = {
 
 
 def _when(text: str | None) -> datetime | None:
+    """arXiv's ISO time (`2026-11-18T17:59:59Z`: Python 3.11 reads the Z) in UTC, or None."""
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
     return _utc(moment)
