@@ -7,6 +7,7 @@ import inspect
 import logging
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import arxiv
@@ -372,6 +373,27 @@ def test_empty_comments_become_none(harness: Harness) -> None:
     ]
     (paper,) = map(one_line, harness.fetch(["cat:cs.CL"]).papers)
     assert (paper.comment, paper.journal_ref, paper.doi) == (None, None, None)
+
+
+def test_one_line_keeps_a_paper_whose_text_is_on_one_line_already_as_it_is() -> None:
+    """A paper with nothing to tidy is handed back itself; otherwise only its text changes."""
+    when = datetime(2026, 1, 2, 10, tzinfo=UTC)
+    tidy = Paper(
+        id="2601.00001",
+        version=2,
+        title="A title",
+        authors=("A. Author",),
+        abstract="An abstract.",
+        primary_category="cs.CL",
+        categories=("cs.CL",),
+        published=when,
+        updated=when,
+        comment="5 pages",
+        doi="10.1/x",
+    )
+    assert one_line(tidy) is tidy
+    wrapped = replace(tidy, title=" A\n title", abstract="An\tabstract. ", comment="\n")
+    assert one_line(wrapped) == replace(tidy, comment=None)
 
 
 def test_a_corpus_is_paged_through_to_the_end(harness: Harness) -> None:
