@@ -169,8 +169,8 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """`html_text(text)` with the characters of each (start, end) span of `text` in <b>…</b>.
 
     Without its `<b>` and `</b>` tags the result is exactly `html_text(text)` (escaped text
-    holds no `<`): the spans are mapped onto the cleaned, inert text, which is then escaped
-    as a whole, the tags put in. A span showing as nothing (whitespace, dropped characters) is
+    holds no `<`): the spans are mapped onto the cleaned, inert text, whose pieces between
+    the tags are then escaped. A span showing as nothing (whitespace, dropped characters) is
     left out; overlapping and touching spans become one.
     """
     if not spans:
@@ -201,15 +201,14 @@ def html_marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
             marks[-1] = (marks[-1][0], max(marks[-1][1], last))
         else:
             marks.append((first, last))
-    # The text escaped in one go, with stand-ins for the tags that no shown text holds
-    # (clean() drops control characters), then the tags put in their place.
+    # Escaping is character by character, so the pieces between the tags are escaped apart.
     out: list[str] = []
     done = 0
     for first, last in marks:
-        out += [shown[done:first], _OPEN, shown[first:last], _CLOSE]
+        out += [_escape_html(shown[done:first]), "<b>", _escape_html(shown[first:last]), "</b>"]
         done = last
-    out.append(shown[done:])
-    return _escape_html("".join(out)).replace(_OPEN, "<b>").replace(_CLOSE, "</b>")
+    out.append(_escape_html(shown[done:]))
+    return "".join(out)
 
 
 class _Unplaced(Exception):  # noqa: N818 - a signal inside html_marked, never raised out of it
@@ -263,9 +262,6 @@ def _placer(
         return head + bisect_right(joiners, head), tail + bisect_right(joiners, tail)
 
     return place
-
-
-_OPEN, _CLOSE = "\x00", "\x01"
 
 
 def code_span(text: str) -> str:
