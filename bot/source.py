@@ -194,8 +194,6 @@ _LONG = 200
 
 def _optional(value: str | None) -> str | None:
     """`_text` of the value, None for none or a blank one (the value itself when on one line)."""
-    if value is None:
-        return None
     text = _text(value)
     return text or None
 
@@ -221,24 +219,26 @@ def one_line(paper: Paper) -> Paper:
 
 
 def to_paper(result: Any) -> Paper:
-    """An `arxiv.Result` as a `Paper`: version-less id, text on one line, UTC datetimes."""
+    """An `arxiv.Result` as a `Paper`: version-less id, text on one line (`one_line`), UTC
+    datetimes."""
     paper_id, version = strip_version(str(result.entry_id))
     categories = tuple(str(category) for category in result.categories)
     primary = str(result.primary_category or "") or (categories[0] if categories else "")
-    return Paper(
+    paper = Paper(
         id=paper_id,
         version=version,
-        title=_text(result.title),
-        authors=tuple(_text(author.name) for author in result.authors),
-        abstract=_text(result.summary),
+        title=result.title or "",
+        authors=_names([author.name for author in result.authors]),
+        abstract=result.summary or "",
         primary_category=primary,
         categories=categories,
         published=_utc(result.published),
         updated=_utc(result.updated),
-        comment=_optional(result.comment),
-        journal_ref=_optional(result.journal_ref),
-        doi=_optional(result.doi),
+        comment=result.comment,
+        journal_ref=result.journal_ref,
+        doi=result.doi,
     )
+    return one_line(paper)
 
 
 def _utc(moment: datetime) -> datetime:
