@@ -81,7 +81,7 @@ class Scale:
     """Papers submitted in a back-filled month (all categories), one back-fill each."""
 
 
-FULL = Scale(6_000, (1_000, 10_000, 100_000), 3, 5, 67, (40_000, 64_000))
+FULL = Scale(6_000, (1_000, 10_000, 100_000), 5, 5, 67, (40_000, 64_000))
 QUICK = Scale(600, (200,), 1, 1, 2, (3_000,))
 
 
@@ -523,7 +523,7 @@ METHOD = """\
   process, after a small warm-up run (templates compiled once, as any run does): the
   fetched pages parsed as `bot.source` parses them, matched to the 3 lists, de-duplicated
   against a stored day holding a tenth of the papers, ranked, and rendered with every view a
-  run rebuilds. Each size runs three times, each in a fresh process, and the run with the
+  run rebuilds. Each size runs five times, each in a fresh process, and the run with the
   least CPU time is shown: on a shared machine other work only ever adds time (the reference
   loop took 0.38 s to 0.63 s here within one hour). Times are CPU seconds
   (wall time is shown too); memory is the process's peak resident size above what it held
