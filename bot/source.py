@@ -19,10 +19,11 @@ of the results. So its own retries and delay are switched off and it is wrapped:
   results within one minute cannot be asked for and fail clearly.
 
 `arxiv.Result` (mutable, compared by version) never leaves this module: papers come out as
-`bot.models.Paper`, one per version-less id, the highest version seen. Their title, abstract,
-comment, journal_ref and doi may be as arXiv sent them (hard line breaks and all): matching
-reads text blind to whitespace, and most fetched papers are on no list, so only the papers a
-list keeps are made `one_line` (by `bot.runner.build_day`), as the bot stores and shows them.
+`bot.models.Paper`, one per version-less id, the highest version seen. Their title, author
+names, abstract, comment, journal_ref and doi may be as arXiv sent them (hard line breaks and
+all): matching reads text blind to whitespace, and most fetched papers are on no list, so only
+the papers a list keeps are made `one_line` (by `bot.runner.build_day`), as the bot stores and
+shows them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import arxiv  # type: ignore[import-untyped]
@@ -199,14 +200,15 @@ def _optional(value: str | None) -> str | None:
 
 
 def one_line(paper: Paper) -> Paper:
-    """The paper with its text as the bot keeps it: title, abstract, comment, journal_ref and
-    doi each on one line (whitespace runs one space, trimmed; a blank optional field None).
-    The paper itself when it is so already, as arXiv's text mostly is."""
-    title, abstract = _text(paper.title), _text(paper.abstract)
+    """The paper with its text as the bot keeps it: title, author names, abstract, comment,
+    journal_ref and doi each on one line (whitespace runs one space, trimmed; a blank optional
+    field None). The paper itself when it is so already, as arXiv's text mostly is."""
+    title, authors, abstract = _text(paper.title), _names(paper.authors), _text(paper.abstract)
     comment, journal_ref = _optional(paper.comment), _optional(paper.journal_ref)
     doi = _optional(paper.doi)
     if (
         title is paper.title
+        and authors is paper.authors
         and abstract is paper.abstract
         and comment is paper.comment
         and journal_ref is paper.journal_ref
@@ -214,7 +216,13 @@ def one_line(paper: Paper) -> Paper:
     ):
         return paper
     return replace(
-        paper, title=title, abstract=abstract, comment=comment, journal_ref=journal_ref, doi=doi
+        paper,
+        title=title,
+        authors=authors,
+        abstract=abstract,
+        comment=comment,
+        journal_ref=journal_ref,
+        doi=doi,
     )
 
 
@@ -228,7 +236,7 @@ def to_paper(result: Any) -> Paper:
         id=paper_id,
         version=version,
         title=result.title or "",
-        authors=_names([author.name for author in result.authors]),
+        authors=tuple(author.name or "" for author in result.authors),
         abstract=result.summary or "",
         primary_category=primary,
         categories=categories,
@@ -779,7 +787,7 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
     kinds = _KINDS.get
     for entry in root.iterchildren(_ENTRY):
         found: dict[str, str | None] = {}
-        names: list[str | None] = []
+        names: list[str] = []
         categories: list[str] = []
         entry_id, primary = "", ""
         for child in entry:
@@ -791,7 +799,7 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
                 name = child[0] if len(child) else None  # the name comes first, in practice
                 if name is None or name.tag != _NAME:
                     name = child.find(_NAME)
-                names.append(None if name is None else name.text)
+                names.append("" if name is None else name.text or "")
             elif kind == "category":
                 term = child.get("term")
                 if term is not None:
@@ -817,7 +825,7 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
                 paper_id,
                 version,
                 found.get("title") or "",  # title
-                _names(names),  # authors
+                tuple(names),  # authors
                 found.get("summary") or "",  # abstract
                 primary or (categories[0] if categories else ""),  # primary_category
                 tuple(categories),
@@ -831,13 +839,12 @@ def papers_of(root: Any, log: logging.Logger) -> list[Paper]:
     return papers
 
 
-def _names(names: list[str | None]) -> tuple[str, ...]:
-    """`_text` of each name, checked all at once: joined by spaces, names on one line make one
-    line with single spaces only (a name's own leading or trailing space would make two)."""
-    if None not in names:
-        joined = " ".join(cast(list[str], names))
-        if _on_one_line(joined):
-            return tuple(cast(list[str], names))
+def _names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """`_text` of each name, checked all at once (the names themselves when so already):
+    joined by spaces, names on one line make one line with single spaces only (a name's own
+    leading or trailing space, or an empty name among others, would make two)."""
+    if _on_one_line(" ".join(names)):
+        return names
     return tuple(_text(name) for name in names)
 
 

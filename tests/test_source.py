@@ -392,7 +392,13 @@ def test_one_line_keeps_a_paper_whose_text_is_on_one_line_already_as_it_is() -> 
         doi="10.1/x",
     )
     assert one_line(tidy) is tidy
-    wrapped = replace(tidy, title=" A\n title", abstract="An\tabstract. ", comment="\n")
+    wrapped = replace(
+        tidy,
+        title=" A\n title",
+        authors=("A.\n Author",),
+        abstract="An\tabstract. ",
+        comment="\n",
+    )
     assert one_line(wrapped) == replace(tidy, comment=None)
 
 
