@@ -7,6 +7,7 @@ Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 pytes
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import posixpath
 import re
@@ -14,9 +15,11 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import weakref
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from gfm import Node, render, visible
@@ -355,6 +358,30 @@ def test_pages_are_measured_in_utf8_bytes_without_being_joined(
 
     monkeypatch.setattr(Renderer, "_render_size", joined)
     assert Renderer(RenderOptions()).day_pages(day) == pages
+
+
+def test_the_texts_made_for_a_days_entries_go_with_its_pages_without_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a page calls for its entries holds every entry's text: it is freed by reference
+    counting as soon as the pages are made, since a reference cycle would keep the texts of a
+    whole run alive until the collector's rare full pass."""
+    made: list[weakref.ref[object]] = []
+    each = Renderer._each
+
+    def recorded(self: Renderer, *args: Any) -> Any:
+        rendered = each(self, *args)
+        made.append(weakref.ref(rendered))
+        return rendered
+
+    monkeypatch.setattr(Renderer, "_each", recorded)
+    gc.disable()
+    try:
+        pages = Renderer(RenderOptions()).day_pages(day_of(3))
+        assert len(pages) == 1 and made
+        assert [ref() for ref in made] == [None] * len(made)
+    finally:
+        gc.enable()
 
 
 def test_a_day_without_entries_still_renders() -> None:
