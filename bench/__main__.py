@@ -207,11 +207,13 @@ def _beyond_cap(corpus: Sequence[object], keywords: Sequence[object], start: dat
 
 def local_cost(scale: Scale) -> list[Row]:
     """Each size in fresh processes (bench/local.py), the run with the least CPU time kept:
-    its times, stages and peak memory."""
-    results = []
-    for size in scale.local_sizes:
-        runs = [_local_run(size) for _ in range(scale.local_runs)]
-        results.append(min(runs, key=lambda run: float(run["cpu"])))
+    its times, stages and peak memory. The sizes take turns, so that a change in the machine's
+    speed falls alike on each, and on the ratio of two."""
+    runs: dict[int, list[dict[str, float]]] = {size: [] for size in scale.local_sizes}
+    for _ in range(scale.local_runs):
+        for size in scale.local_sizes:
+            runs[size].append(_local_run(size))
+    results = [min(runs[size], key=lambda run: float(run["cpu"])) for size in scale.local_sizes]
     rows = []
     base = next((r for r in results if r["papers"] == 10_000), results[0])
     for result in results:
@@ -523,9 +525,10 @@ METHOD = """\
   process, after a small warm-up run (templates compiled once, as any run does): the
   fetched pages parsed as `bot.source` parses them, matched to the 3 lists, de-duplicated
   against a stored day holding a tenth of the papers, ranked, and rendered with every view a
-  run rebuilds. Each size runs five times, each in a fresh process, and the run with the
-  least CPU time is shown: on a shared machine other work only ever adds time (the reference
-  loop took 0.38 s to 0.63 s here within one hour). Times are CPU seconds
+  run rebuilds. Each size runs five times, each in a fresh process, the sizes taking turns
+  (so that a change in the machine's speed falls alike on each), and the run with the least
+  CPU time is shown: on a shared machine other work only ever adds time (the reference loop
+  took 0.38 s to 0.63 s here within one hour). Times are CPU seconds
   (wall time is shown too); memory is the process's peak resident size above what it held
   before the run. A clone's title and author names carry its number, so that a run finds no
   text it has escaped before, as with arXiv's own papers.
